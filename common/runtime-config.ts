@@ -1,0 +1,70 @@
+/**
+ * The trading runtime's configuration file (`/etc/aurum/runtime.json`, from the ConfigMap the operator renders
+ * out of a TradingPlatform). One schema, used by the operator to render it and by the runtime to parse it, so
+ * the two cannot drift. Secrets are never in it: it names files where the Secrets are mounted.
+ */
+import { z } from 'zod';
+
+export const RUNTIME_CONFIG_PATH = '/etc/aurum/runtime.json';
+
+const instrument = z.string().regex(/^au\d{4}$/, 'an SHFE gold contract such as au2606');
+
+export const CounterEndpointSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+
+export const RuntimeConfigSchema = z.object({
+  platform: z.object({
+    name: z.string(),
+    namespace: z.string(),
+    investor: z.string(),
+  }),
+  counter: z.object({
+    protocol: z.literal('fix44'),
+    /** Tried in order; on failure the gateway fails over to the next. */
+    endpoints: z.array(CounterEndpointSchema).min(1),
+    senderCompId: z.string().min(1),
+    targetCompId: z.string().min(1),
+    accountId: z.string().min(1),
+    /** Directory where the credentials Secret is mounted: files `password`, optionally `appId`, `authCode`. */
+    credentialsDir: z.string().default('/etc/aurum/counter'),
+    heartbeatSeconds: z.number().int().min(1).max(300).default(30),
+  }),
+  marketData: z.object({
+    instruments: z.array(instrument).min(1),
+  }),
+  strategies: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/),
+        /** Path of the mounted module source (from the strategy's ConfigMap). */
+        file: z.string(),
+        instruments: z.array(instrument).min(1),
+        params: z.record(z.string(), z.unknown()).default({}),
+        enabled: z.boolean().default(true),
+      }),
+    )
+    .default([]),
+  risk: z.object({
+    maxOrderLots: z.number().int().positive().default(5),
+    maxPositionLots: z.number().int().positive().default(20),
+    maxOrdersPerSecond: z.number().int().positive().default(5),
+    /** Per contract per day; SHFE treats 500 as abnormal trading, so the runtime never lets it get there. */
+    maxCancelsPerDay: z.number().int().positive().max(499).default(400),
+    priceBandTicks: z.number().int().positive().default(100),
+    /** CNY; beyond it the runtime stops opening positions. */
+    maxDailyLoss: z.number().positive().default(50000),
+  }),
+  api: z
+    .object({
+      port: z.number().int().default(8080),
+      /** Where the users Secret (common/auth/users.ts) is mounted; also watched through the API when possible. */
+      usersFile: z.string().default('/etc/aurum/users/users.json'),
+    })
+    .default({ port: 8080, usersFile: '/etc/aurum/users/users.json' }),
+  journal: z.object({ path: z.string().default('/var/lib/aurum/journal.db') }).default({ path: '/var/lib/aurum/journal.db' }),
+});
+
+export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
+export type RuntimeConfigInput = z.input<typeof RuntimeConfigSchema>;

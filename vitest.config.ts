@@ -13,7 +13,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{operator,runtime,simulator,sidecar,cluster,common,scripts,bench}/**/*.test.ts'],
+          include: ['{operator,runtime,simulator,sidecar,cluster,common,scripts,bench,charts,cli,docs}/**/*.test.ts'],
           exclude: ['**/node_modules/**', 'e2e/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -19,10 +19,10 @@ import {
   ResourceRequirements,
 } from './common.ts';
 
-/** Futures contract codes as the exchange writes them: product letters + yymm, e.g. `au2606`. */
-export const INSTRUMENT = /^[a-z]{1,2}[0-9]{4}$/;
+/** SHFE gold contract codes as the exchange writes them: `au` + yymm, e.g. `au2606`. */
+export const INSTRUMENT = /^au[0-9]{2}(0[1-9]|1[0-2])$/;
 const instrument = () =>
-  z.string().max(6).regex(INSTRUMENT).describe('A futures contract code: product + yymm, e.g. `au2606`.');
+  z.string().max(6).regex(INSTRUMENT).describe('An SHFE gold contract code: `au` + yymm, e.g. `au2606`.');
 const FIX_COMP_ID = /^[A-Za-z0-9_.-]+$/;
 
 const RuntimeSpec = z
@@ -128,7 +128,12 @@ const MarketDataSpec = z
 
 const StrategySpec = z
   .object({
-    name: dnsLabel('Unique name of this strategy instance.'),
+    name: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[a-z][a-z0-9-]{0,62}$/)
+      .describe('Unique name of this strategy instance (lower case, starts with a letter).'),
     source: z
       .object({
         configMapRef: z
@@ -171,7 +176,7 @@ const RiskSpec = z
     maxOrdersPerSecond: z.int().min(1).max(100).default(5).describe('Order + cancel rate limit per second.'),
     maxCancelsPerDay: z
       .int()
-      .min(0)
+      .min(1)
       .max(499)
       .default(400)
       .describe('Cancels per contract per trading day; SHFE treats 500 or more as abnormal trading.'),
@@ -183,7 +188,7 @@ const RiskSpec = z
       .describe('Reject limit prices more than this many ticks away from the last trade.'),
     maxDailyLoss: z
       .int()
-      .min(0)
+      .min(1)
       .max(1_000_000_000_000)
       .default(50000)
       .describe('CNY (integer yuan); beyond this loss in a trading day the runtime stops opening positions.'),

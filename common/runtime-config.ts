@@ -55,6 +55,19 @@ export const RuntimeConfigSchema = z.object({
     priceBandTicks: z.number().int().positive().default(100),
     /** CNY; beyond it the runtime stops opening positions. */
     maxDailyLoss: z.number().positive().default(50000),
+    /** Orders per account per trading day; an alert at 80%, refusal at the limit. */
+    maxOrdersPerDay: z.number().int().positive().default(5000),
+    /** Cancels of 300+ lots per contract per day; SHFE treats 50 as abnormal trading. */
+    maxLargeCancelsPerDay: z.number().int().positive().max(49).default(40),
+    /** Identical orders (contract, side, offset, price, lots) within this window raise an advisory alert. */
+    duplicateWindowMs: z.number().int().min(0).default(1000),
+    /**
+     * `exchange` (default): orders only during SHFE sessions (and the night call auction). `always`: for a
+     * counter simulator that trades around the clock; the counter still has the last word.
+     */
+    tradingHours: z.enum(['exchange', 'always']).default('exchange'),
+    /** Exchange holidays (weekdays without trading), `YYYY-MM-DD`. */
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
   }),
   api: z
     .object({

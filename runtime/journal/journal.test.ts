@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Order } from '../domain/types.ts';
+import { openJournal } from './journal.ts';
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'aurum-journal-'));
+  dirs.push(d);
+  return join(d, 'j.db');
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const order = (clOrdId: string): Order => ({
+  clOrdId,
+  instrument: 'au2606',
+  side: 'buy',
+  offset: 'open',
+  price: 61200,
+  quantity: 1,
+  filledQuantity: 0,
+  filledNotional: 0,
+  status: 'pendingNew',
+  timeInForce: 'day',
+  origin: 'test',
+  createdAt: 1,
+  updatedAt: 1,
+});
+
+describe('Journal', () => {
+  it('client order ids are unique across reopen (restart)', () => {
+    const p = tmp();
+    const a = openJournal(p);
+    const ids = [a.tx(() => a.nextClOrdId()), a.tx(() => a.nextClOrdId())];
+    a.close();
+    const b = openJournal(p);
+    ids.push(b.tx(() => b.nextClOrdId()));
+    b.close();
+    expect(new Set(ids).size).toBe(3);
+    expect(ids[2]!.split('-')[0]).toBe(ids[0]!.split('-')[0]);
+  });
+
+  it('a rolled-back transaction leaves nothing behind', () => {
+    const j = openJournal(tmp());
+    expect(() =>
+      j.tx(() => {
+        j.saveOrder(order('X-1'), 'orderNew');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(j.orders()).toEqual([]);
+    j.close();
+  });
+
+  it('recovers orders, fills and state after reopen; a fill is recorded once', () => {
+    const p = tmp();
+    const j = openJournal(p);
+    j.tx(() => j.saveOrder(order('X-1'), 'orderNew'));
+    const fill = {
+      tradeId: 'T1',
+      clOrdId: 'X-1',
+      instrument: 'au2606',
+      side: 'buy' as const,
+      offset: 'open' as const,
+      price: 61200,
+      quantity: 1,
+      commission: 1000,
+      time: 2,
+      origin: 'test',
+    };
+    expect(j.tx(() => j.recordFill(fill))).toBe(true);
+    expect(j.tx(() => j.recordFill(fill))).toBe(false);
+    j.tx(() => j.set('strategy:ema', { n: 3 }));
+    j.close();
+    const k = openJournal(p);
+    expect(k.orders().map((o) => o.clOrdId)).toEqual(['X-1']);
+    expect(k.fills()).toHaveLength(1);
+    expect(k.get('strategy:ema')).toEqual({ n: 3 });
+    expect(k.events().map((e) => e.kind)).toEqual(['orderNew', 'fill']);
+    k.close();
+    expect(k.isOpen()).toBe(false);
+  });
+});

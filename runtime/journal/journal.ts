@@ -1,0 +1,188 @@
+/**
+ * The journal: an SQLite file on the pod's volume (node:sqlite) in which every order, execution, risk
+ * decision and strategy state change is written — and committed — BEFORE the runtime acts on it.
+ *
+ * Durability choice: WAL with `synchronous=FULL`. In WAL mode `NORMAL` already survives a process crash
+ * (SIGKILL, OOM kill: the WAL is in the OS page cache), but a power loss or node crash may roll back the
+ * last commits — and a rolled-back order record whose order did reach the counter is exactly a "lost"
+ * order. FULL fsyncs the WAL on every commit; at the runtime's order rates (a few per second, bounded by
+ * the risk limits) the cost (about a millisecond per commit) is irrelevant. Ticks are not journaled.
+ *
+ * Client order ids come from a counter stored in the same transaction as the order, prefixed with a
+ * random id minted when the journal file is created, so ids stay unique across restarts and even across
+ * a wiped volume.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { ClOrdId, Fill, Order } from '../domain/types.ts';
+
+/** One journal record, as read back. */
+export interface JournalEvent {
+  seq: number;
+  time: number;
+  kind: string;
+  clOrdId?: string;
+  data: unknown;
+}
+
+/** Options for {@link openJournal}. */
+export interface JournalOptions {
+  /** `FULL` (default, see the module comment) or `NORMAL`. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** Clock, default Date.now. */
+  now?: () => number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL,
+  kind TEXT NOT NULL, clOrdId TEXT, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS orders (clOrdId TEXT PRIMARY KEY, status TEXT NOT NULL, data TEXT NOT NULL,
+  updatedAt INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS fills (tradeId TEXT PRIMARY KEY, clOrdId TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+/** The journal of one runtime. Synchronous API on purpose: a write returns only once it is durable. */
+export class Journal {
+  readonly #db: DatabaseSync;
+  readonly #now: () => number;
+  readonly #prefix: string;
+  #open = true;
+  readonly #stmts;
+
+  constructor(path: string, opts: JournalOptions = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path);
+    this.#now = opts.now ?? Date.now;
+    this.#db.exec('PRAGMA journal_mode=WAL');
+    this.#db.exec(`PRAGMA synchronous=${opts.synchronous ?? 'FULL'}`);
+    this.#db.exec('PRAGMA busy_timeout=5000');
+    this.#db.exec(SCHEMA);
+    const getMeta = this.#db.prepare('SELECT value FROM meta WHERE key = ?');
+    let prefix = (getMeta.get('idPrefix') as { value: string } | undefined)?.value;
+    if (!prefix) {
+      prefix = randomBytes(3).toString('hex').toUpperCase();
+      this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('idPrefix', prefix);
+      this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('nextSeq', '1');
+    }
+    this.#prefix = prefix;
+    this.#stmts = {
+      getMeta,
+      setMeta: this.#db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      event: this.#db.prepare('INSERT INTO events (time, kind, clOrdId, data) VALUES (?, ?, ?, ?)'),
+      upsertOrder: this.#db.prepare(
+        'INSERT OR REPLACE INTO orders (clOrdId, status, data, updatedAt) VALUES (?, ?, ?, ?)',
+      ),
+      getOrder: this.#db.prepare('SELECT data FROM orders WHERE clOrdId = ?'),
+      allOrders: this.#db.prepare('SELECT data FROM orders ORDER BY rowid'),
+      fillExists: this.#db.prepare('SELECT 1 FROM fills WHERE tradeId = ?'),
+      insertFill: this.#db.prepare('INSERT INTO fills (tradeId, clOrdId, data) VALUES (?, ?, ?)'),
+      allFills: this.#db.prepare('SELECT data FROM fills ORDER BY rowid'),
+      kvGet: this.#db.prepare('SELECT value FROM kv WHERE key = ?'),
+      kvSet: this.#db.prepare('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)'),
+      events: this.#db.prepare('SELECT seq, time, kind, clOrdId, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    };
+  }
+
+  /** True until {@link close}. */
+  isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** Runs `fn` in one transaction (one fsync). */
+  tx<T>(fn: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const r = fn();
+      this.#db.exec('COMMIT');
+      return r;
+    } catch (e) {
+      this.#db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /** Reserves the next client order id (durably, with whatever else the caller writes in the same tx). */
+  nextClOrdId(): ClOrdId {
+    const seq = Number((this.#stmts.getMeta.get('nextSeq') as { value: string }).value);
+    this.#stmts.setMeta.run('nextSeq', String(seq + 1));
+    return `${this.#prefix}-${seq}`;
+  }
+
+  /** Appends one record to the event log. */
+  append(kind: string, data: unknown, clOrdId?: string): void {
+    this.#stmts.event.run(this.#now(), kind, clOrdId ?? null, JSON.stringify(data));
+  }
+
+  /** Writes the order's current state (and a log record of why). */
+  saveOrder(order: Order, kind: string, data?: unknown): void {
+    this.#stmts.upsertOrder.run(order.clOrdId, order.status, JSON.stringify(order), order.updatedAt);
+    this.append(kind, data ?? order, order.clOrdId);
+  }
+
+  /** The stored order, if any. */
+  getOrder(clOrdId: ClOrdId): Order | undefined {
+    const row = this.#stmts.getOrder.get(clOrdId) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as Order) : undefined;
+  }
+
+  /** Every order ever journaled, oldest first. */
+  orders(): Order[] {
+    return (this.#stmts.allOrders.all() as Array<{ data: string }>).map((r) => JSON.parse(r.data) as Order);
+  }
+
+  /** Records a fill once; returns false when its trade id was already journaled (a replayed report). */
+  recordFill(fill: Fill): boolean {
+    if (this.#stmts.fillExists.get(fill.tradeId)) return false;
+    this.#stmts.insertFill.run(fill.tradeId, fill.clOrdId, JSON.stringify(fill));
+    this.append('fill', fill, fill.clOrdId);
+    return true;
+  }
+
+  /** True when the trade id is already journaled. */
+  hasFill(tradeId: string): boolean {
+    return this.#stmts.fillExists.get(tradeId) !== undefined;
+  }
+
+  /** Every fill, oldest first. */
+  fills(): Fill[] {
+    return (this.#stmts.allFills.all() as Array<{ data: string }>).map((r) => JSON.parse(r.data) as Fill);
+  }
+
+  /** Reads a JSON value (strategy state, position snapshot, trading day). */
+  get<T>(key: string): T | undefined {
+    const row = this.#stmts.kvGet.get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  /** Writes a JSON value. */
+  set(key: string, value: unknown): void {
+    this.#stmts.kvSet.run(key, JSON.stringify(value));
+  }
+
+  /** Event log records after `afterSeq`. */
+  events(afterSeq = 0, limit = 10_000): JournalEvent[] {
+    return (this.#stmts.events.all(afterSeq, limit) as Array<Record<string, unknown>>).map((r) => ({
+      seq: Number(r.seq),
+      time: Number(r.time),
+      kind: String(r.kind),
+      ...(r.clOrdId ? { clOrdId: String(r.clOrdId) } : {}),
+      data: JSON.parse(String(r.data)),
+    }));
+  }
+
+  /** Closes the file. */
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#db.close();
+  }
+}
+
+/** Opens (creating if needed) the journal at `path`. */
+export function openJournal(path: string, opts?: JournalOptions): Journal {
+  return new Journal(path, opts);
+}

@@ -44,7 +44,10 @@ describe('tunnel address allocation', () => {
   it('never hands out one address twice over many random rounds', () => {
     let existing = new Map<string, string>();
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const names = new Set<string>();
     for (let round = 0; round < 200; round++) {
       if (rnd() < 0.6 || names.size === 0) names.add(`n${round}`);

@@ -12,15 +12,42 @@
  * Rules are emitted in the order of the specs' names, then their list order, with exact duplicates removed,
  * so the same inputs always give byte-identical objects (no spurious updates).
  */
-import type {
-  V1LabelSelector,
-  V1NetworkPolicy,
-  V1NetworkPolicyEgressRule,
-  V1NetworkPolicyIngressRule,
-  V1NetworkPolicyPeer,
-  V1NetworkPolicyPort,
-} from '@kubernetes/client-node';
+import type { V1LabelSelector, V1ObjectMeta } from '@kubernetes/client-node';
 import { selectorMatches } from './networkpolicy-selector.ts';
+
+/** A NetworkPolicy port as sent to the API server. */
+export interface V1NetworkPolicyPort {
+  port: number;
+  protocol: string;
+}
+/** A NetworkPolicy peer as sent to the API server. */
+export interface V1NetworkPolicyPeer {
+  ipBlock?: { cidr: string; except?: string[] };
+  namespaceSelector?: V1LabelSelector;
+  podSelector?: V1LabelSelector;
+}
+/** An egress rule (wire form). */
+export interface V1NetworkPolicyEgressRule {
+  to: V1NetworkPolicyPeer[];
+  ports: V1NetworkPolicyPort[];
+}
+/** An ingress rule (wire form: `from`, which client-node's model calls `_from`). */
+export interface V1NetworkPolicyIngressRule {
+  from: V1NetworkPolicyPeer[];
+  ports: V1NetworkPolicyPort[];
+}
+/** A networking.k8s.io/v1 NetworkPolicy in wire form. */
+export interface V1NetworkPolicy {
+  apiVersion: 'networking.k8s.io/v1';
+  kind: 'NetworkPolicy';
+  metadata: V1ObjectMeta;
+  spec: {
+    podSelector: V1LabelSelector;
+    policyTypes: Array<'Ingress' | 'Egress'>;
+    ingress: V1NetworkPolicyIngressRule[];
+    egress: V1NetworkPolicyEgressRule[];
+  };
+}
 
 /** Label every pod of a platform carries (set by the StatefulSet's pod template): the platform name. */
 export const PLATFORM_LABEL = 'aurum.dev/platform';

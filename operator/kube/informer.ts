@@ -1,0 +1,300 @@
+/**
+ * List + watch cache for one resource (optionally one namespace / label selector) that does not trust its
+ * watch alone:
+ * - watches resume from the last resourceVersion (bookmarks on), a 410 Gone relists;
+ * - a periodic relist diffs the full list against the cache (repairing anything a silently stalled watch
+ *   missed) and emits `resync` for every object so controllers re-check the world;
+ * - a watchdog restarts a watch that has been silent longer than `staleAfterMs`, and {@link Informer.fresh}
+ *   feeds /healthz.
+ * Cached objects drop `managedFields` (most of an object's size) to keep memory flat at 10,000 objects.
+ */
+import { type KubeConfig, Watch } from '@kubernetes/client-node';
+import type { Logger } from '../../common/log.ts';
+import type { KubeClient } from './client.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type KubeObject, objectKey, type ResourceType, resourcePath } from './resources.ts';
+
+export type InformerEvent = 'add' | 'update' | 'delete' | 'resync';
+export type InformerHandler<T> = (event: InformerEvent, obj: T, old?: T) => void;
+
+/** Options of {@link Informer}. */
+export interface InformerOptions {
+  client: KubeClient;
+  kc: KubeConfig;
+  resource: ResourceType;
+  log: Logger;
+  /** Limit to one namespace. Default: all namespaces. */
+  namespace?: string;
+  /** Label selector, e.g. `app.kubernetes.io/managed-by=aurum-operator`. */
+  labelSelector?: string;
+  /** Full relist period. Default 5 minutes. */
+  resyncMs?: number;
+  /** Server-side watch duration; jittered by up to +25 %. Default 240 s. */
+  watchTimeoutSeconds?: number;
+  /**
+   * Client-side inactivity budget of a watch. client-node's Watch aborts a watch that received no bytes for
+   * 30 s by default — far below the API server's bookmark period (about 60 s) — so idle, healthy watches would
+   * be torn down every 30 s. Default 150 s.
+   */
+  inactivityMs?: number;
+  /** A watch silent for this long is considered stalled and restarted. Default 180 s. */
+  staleAfterMs?: number;
+  /** List page size. Default 500. */
+  pageSize?: number;
+  clock?: Clock;
+  /** Called when a watch (re)starts after the first one. */
+  onWatchRestart?: (reason: string) => void;
+}
+
+interface ListResponse<T> {
+  metadata: { resourceVersion: string; continue?: string };
+  items: T[];
+}
+
+export class Informer<T extends KubeObject = KubeObject> {
+  private readonly store = new Map<string, T>();
+  private readonly handlers: InformerHandler<T>[] = [];
+  private readonly o: Required<Omit<InformerOptions, 'namespace' | 'labelSelector' | 'onWatchRestart'>> &
+    Pick<InformerOptions, 'namespace' | 'labelSelector' | 'onWatchRestart'>;
+  private rv = '';
+  private abort: AbortController | undefined;
+  private stopped = false;
+  private synced = false;
+  private lastActivity = 0;
+  private watchGeneration = 0;
+  private timers: unknown[] = [];
+  /** Watches started after the first (for metrics and the watch-timeout test). */
+  watchRestarts = 0;
+
+  constructor(options: InformerOptions) {
+    this.o = {
+      resyncMs: 300_000,
+      watchTimeoutSeconds: 240,
+      inactivityMs: 150_000,
+      staleAfterMs: 180_000,
+      pageSize: 500,
+      clock: systemClock,
+      ...options,
+    };
+  }
+
+  /** Subscribes to changes. Handlers must not throw (errors are logged and dropped). */
+  on(handler: InformerHandler<T>): void {
+    this.handlers.push(handler);
+  }
+
+  get(key: string): T | undefined {
+    return this.store.get(key);
+  }
+
+  list(): T[] {
+    return [...this.store.values()];
+  }
+
+  size(): number {
+    return this.store.size;
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** true while the watch has shown a sign of life (event, bookmark, (re)start) within `staleAfterMs`. */
+  fresh(now = this.o.clock.now()): boolean {
+    return this.synced && now - this.lastActivity <= this.o.staleAfterMs;
+  }
+
+  /** Seconds since the watch last showed a sign of life. */
+  silenceSeconds(now = this.o.clock.now()): number {
+    return (now - this.lastActivity) / 1000;
+  }
+
+  /** Lists, starts the watch, schedules relist and watchdog; resolves once the cache is filled. */
+  async start(): Promise<void> {
+    await this.relist();
+    this.startWatch();
+    this.scheduleResync();
+    this.scheduleWatchdog();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort?.abort();
+    for (const t of this.timers) this.o.clock.clearTimeout(t);
+    this.timers = [];
+  }
+
+  private path(): string {
+    return resourcePath(this.o.resource, { namespace: this.o.namespace });
+  }
+
+  /** Full list; diffs against the cache; emits add/update/delete and a `resync` for every object. */
+  async relist(): Promise<void> {
+    const seen = new Set<string>();
+    let cont: string | undefined;
+    let rv = '';
+    const fresh: T[] = [];
+    do {
+      const q = new URLSearchParams({ limit: String(this.o.pageSize) });
+      if (this.o.labelSelector) q.set('labelSelector', this.o.labelSelector);
+      if (cont) q.set('continue', cont);
+      const page = await this.o.client.get<ListResponse<T>>(`${this.path()}?${q}`);
+      for (const item of page.items) fresh.push(item);
+      cont = page.metadata.continue || undefined;
+      rv = page.metadata.resourceVersion;
+    } while (cont);
+    const kind = this.o.resource.kind;
+    const apiVersion = this.o.resource.apiVersion;
+    for (const raw of fresh) {
+      const obj = strip({ ...raw, kind, apiVersion });
+      const key = objectKey(obj);
+      seen.add(key);
+      const old = this.store.get(key);
+      this.store.set(key, obj);
+      if (!old) this.emit('add', obj);
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit('update', obj, old);
+      else this.emit('resync', obj);
+    }
+    for (const [key, old] of this.store) {
+      if (!seen.has(key)) {
+        this.store.delete(key);
+        this.emit('delete', old);
+      }
+    }
+    this.rv = rv;
+    this.synced = true;
+    this.lastActivity = this.o.clock.now();
+  }
+
+  private startWatch(): void {
+    if (this.stopped) return;
+    const generation = ++this.watchGeneration;
+    const watch = new Watch(this.o.kc);
+    // See `inactivityMs`: the field is private in the typings but is the only knob client-node offers.
+    Object.assign(watch, { requestTimeoutMs: this.o.inactivityMs });
+    const timeoutSeconds = Math.round(this.o.watchTimeoutSeconds * (1 + Math.random() * 0.25));
+    const query: Record<string, string | number | boolean> = {
+      allowWatchBookmarks: true,
+      resourceVersion: this.rv,
+      timeoutSeconds,
+    };
+    if (this.o.labelSelector) query.labelSelector = this.o.labelSelector;
+    this.lastActivity = this.o.clock.now();
+    let gone = false;
+    watch
+      .watch(
+        this.path(),
+        query,
+        (type, obj) => {
+          if (generation !== this.watchGeneration) return;
+          this.lastActivity = this.o.clock.now();
+          if (type === 'ERROR') {
+            if ((obj as { code?: number })?.code === 410) gone = true;
+            return;
+          }
+          this.onWatchEvent(type, obj as T);
+        },
+        (err) => {
+          if (generation !== this.watchGeneration || this.stopped) return;
+          if (err && !isAbort(err))
+            this.o.log.warn({ err: String(err), resource: this.o.resource.plural }, 'watch ended');
+          this.restart(gone || (err as { statusCode?: number })?.statusCode === 410 ? 'gone' : 'closed');
+        },
+      )
+      .then((ac) => {
+        if (generation === this.watchGeneration) this.abort = ac;
+        else ac.abort();
+      })
+      .catch((err) => {
+        this.o.log.warn({ err: String(err) }, 'watch failed to start');
+        this.restart('start-failed');
+      });
+  }
+
+  /** Restarts the watch (relisting first when the resourceVersion is gone). */
+  private restart(reason: string): void {
+    if (this.stopped) return;
+    this.watchGeneration++;
+    this.abort?.abort();
+    this.watchRestarts++;
+    this.o.onWatchRestart?.(reason);
+    const delay = reason === 'closed' ? 0 : 1000;
+    const t = this.o.clock.setTimeout(async () => {
+      try {
+        if (reason !== 'closed') await this.relist();
+        this.startWatch();
+      } catch (err) {
+        this.o.log.warn({ err: String(err) }, 'relist failed; retrying');
+        this.restart('relist-failed');
+      }
+    }, delay);
+    this.timers.push(t);
+  }
+
+  private onWatchEvent(type: string, raw: T): void {
+    if (raw?.metadata?.resourceVersion) this.rv = raw.metadata.resourceVersion;
+    if (type === 'BOOKMARK') return;
+    const obj = strip({ ...raw, kind: this.o.resource.kind, apiVersion: this.o.resource.apiVersion });
+    const key = objectKey(obj);
+    const old = this.store.get(key);
+    if (type === 'DELETED') {
+      this.store.delete(key);
+      this.emit('delete', obj);
+    } else {
+      this.store.set(key, obj);
+      this.emit(old ? 'update' : 'add', obj, old);
+    }
+  }
+
+  private scheduleResync(): void {
+    const t = this.o.clock.setTimeout(async () => {
+      if (this.stopped) return;
+      try {
+        await this.relist();
+      } catch (err) {
+        this.o.log.warn({ err: String(err), resource: this.o.resource.plural }, 'periodic relist failed');
+      }
+      this.scheduleResync();
+    }, this.o.resyncMs);
+    this.timers.push(t);
+  }
+
+  private scheduleWatchdog(): void {
+    const period = Math.max(1000, Math.floor(this.o.staleAfterMs / 3));
+    const t = this.o.clock.setTimeout(() => {
+      if (this.stopped) return;
+      if (!this.fresh()) {
+        this.o.log.warn(
+          { resource: this.o.resource.plural, silentSeconds: this.silenceSeconds() },
+          'watch stalled',
+        );
+        this.restart('stalled');
+      }
+      this.scheduleWatchdog();
+    }, period);
+    this.timers.push(t);
+  }
+
+  private emit(event: InformerEvent, obj: T, old?: T): void {
+    for (const h of this.handlers) {
+      try {
+        h(event, obj, old);
+      } catch (err) {
+        this.o.log.error({ err: String(err) }, 'informer handler threw');
+      }
+    }
+  }
+}
+
+function strip<T extends KubeObject>(obj: T): T {
+  if (obj.metadata?.managedFields) {
+    const { managedFields: _drop, ...metadata } = obj.metadata;
+    return { ...obj, metadata } as T;
+  }
+  return obj;
+}
+
+function isAbort(err: unknown): boolean {
+  const name = (err as { name?: string })?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { RuntimeConfigSchema } from '../../common/runtime-config.ts';
+import { makeCalendar } from '../../common/shfe/index.ts';
+import type { ExecutionReport, Order, Tick } from '../domain/types.ts';
+import { FakeGateway } from '../gateway/fake-gateway.ts';
+import { openJournal } from '../journal/journal.ts';
+import { RiskEngine } from '../risk/risk-engine.ts';
+import { type OmsEvent, OrderManager } from './order-manager.ts';
+import { PositionBook } from './positions.ts';
+
+const T = Date.UTC(2026, 2, 2, 2, 0, 0);
+
+function setup(journal = openJournal(':memory:')) {
+  const gw = new FakeGateway();
+  const tick: Tick = { instrument: 'au2606', time: T, lastPrice: 61200, volume: 0, upperLimit: 69000, lowerLimit: 53000 };
+  const events: OmsEvent[] = [];
+  let n = 0;
+  const risk = new RiskEngine(RuntimeConfigSchema.shape.risk.parse({ maxOrdersPerSecond: 100 }), {
+    instruments: ['au2606'],
+    calendar: makeCalendar(),
+  });
+  const oms = new OrderManager({
+    journal,
+    gateway: gw,
+    risk,
+    book: new PositionBook(),
+    lastTick: () => tick,
+    now: () => T + n * 10,
+    onEvent: (e) => events.push(e),
+    newId: () => `a${++n}`,
+  });
+  gw.onEvent((e) => {
+    if (e.type === 'execution') oms.onExecution(e.report);
+    if (e.type === 'cancelReject') oms.onCancelReject(e.reject);
+  });
+  gw.start();
+  oms.recover();
+  return { gw, oms, events, journal };
+}
+
+const exec = (o: Order, over: Partial<ExecutionReport>): ExecutionReport => ({
+  execType: 'new',
+  clOrdId: o.clOrdId,
+  orderId: `V${o.clOrdId}`,
+  execId: `E${Math.random()}`,
+  status: 'new',
+  instrument: o.instrument,
+  side: o.side,
+  quantity: o.quantity,
+  cumQty: 0,
+  leavesQty: o.quantity,
+  time: T,
+  ...over,
+});
+
+const buy = { instrument: 'au2606', side: 'buy' as const, offset: 'open' as const, price: 61200, quantity: 3, origin: 'test' };
+
+describe('OrderManager', () => {
+  it('journals before sending, then applies ack, partial fill, fill; a replayed fill changes nothing', async () => {
+    const { gw, oms, journal } = setup();
+    const r = await oms.refreshFunds();
+    expect(r.available).toBe(100_000_000);
+    const res = oms.submit(buy);
+    expect(res.ok).toBe(true);
+    const o = gw.sent[0]!;
+    expect(journal.getOrder(o.clOrdId)?.status).toBe('pendingNew');
+    gw.emit({ type: 'execution', report: exec(o, {}) });
+    expect(oms.get(o.clOrdId)?.status).toBe('new');
+    const fill1 = exec(o, { execType: 'trade', execId: 'X1', status: 'partiallyFilled', lastQty: 1, lastPx: 61200, cumQty: 1 });
+    gw.emit({ type: 'execution', report: fill1 });
+    gw.emit({ type: 'execution', report: fill1 });
+    expect(oms.get(o.clOrdId)).toMatchObject({ status: 'partiallyFilled', filledQuantity: 1 });
+    gw.emit({ type: 'execution', report: exec(o, { execType: 'trade', execId: 'X2', status: 'filled', lastQty: 2, lastPx: 61198, cumQty: 3 }) });
+    expect(oms.get(o.clOrdId)).toMatchObject({ status: 'filled', filledQuantity: 3 });
+    expect(journal.fills()).toHaveLength(2);
+    expect(journal.get<unknown[]>('positions')).toHaveLength(1);
+  });
+
+  it('splits a close into close-today first, then close-yesterday', async () => {
+    const { gw, oms } = setup();
+    await oms.refreshFunds();
+    oms.submit({ ...buy, quantity: 2 });
+    const o = gw.sent[0]!;
+    gw.emit({ type: 'execution', report: exec(o, { execType: 'trade', execId: 'F1', status: 'filled', lastQty: 2, lastPx: 61200, cumQty: 2 }) });
+    oms.setTradingDay('2026-03-02');
+    oms.setTradingDay('2026-03-03'); // the 2 lots are now yesterday's
+    oms.submit({ ...buy, price: 61202, quantity: 1 });
+    const o2 = gw.sent[1]!;
+    gw.emit({ type: 'execution', report: exec(o2, { execType: 'trade', execId: 'F2', status: 'filled', lastQty: 1, lastPx: 61202, cumQty: 1 }) });
+    const res = oms.submit({ ...buy, side: 'sell', offset: 'close', quantity: 3, price: 61190 });
+    expect(res.ok).toBe(true);
+    expect(gw.sent.slice(2).map((s) => [s.offset, s.quantity])).toEqual([
+      ['close-today', 1],
+      ['close-yesterday', 2],
+    ]);
+  });
+
+  it('a cancel goes through pending-cancel; a cancel reject returns the order to working', async () => {
+    const { gw, oms } = setup();
+    await oms.refreshFunds();
+    oms.submit(buy);
+    const o = gw.sent[0]!;
+    gw.emit({ type: 'execution', report: exec(o, {}) });
+    expect(oms.cancel(o.clOrdId).ok).toBe(true);
+    expect(oms.get(o.clOrdId)?.status).toBe('pendingCancel');
+    const c = gw.cancels[0]!;
+    gw.emit({ type: 'cancelReject', reject: { clOrdId: c.cancelClOrdId, origClOrdId: o.clOrdId, text: 'too late' } });
+    expect(oms.get(o.clOrdId)?.status).toBe('new');
+    oms.cancel(o.clOrdId);
+    const c2 = gw.cancels[1]!;
+    gw.emit({ type: 'execution', report: exec(o, { execType: 'cancelled', clOrdId: c2.cancelClOrdId, origClOrdId: o.clOrdId, status: 'cancelled' }) });
+    expect(oms.get(o.clOrdId)?.status).toBe('cancelled');
+    expect(oms.cancel(o.clOrdId)).toMatchObject({ ok: false, code: 'ORDER_NOT_WORKING' });
+  });
+
+  it('bulk cancel per contract and all', async () => {
+    const { gw, oms } = setup();
+    await oms.refreshFunds();
+    oms.submit({ ...buy, quantity: 1 });
+    oms.submit({ ...buy, quantity: 1, price: 61198 });
+    for (const o of gw.sent) gw.emit({ type: 'execution', report: exec(o, {}) });
+    expect(oms.cancelAll('au2608')).toBe(0);
+    expect(oms.cancelAll('au2606')).toBe(2);
+    expect(oms.cancelAll()).toBe(0); // both already pending cancel
+  });
+
+  it('refuses when the counter is disconnected, and says so', async () => {
+    const { gw, oms } = setup();
+    await oms.refreshFunds();
+    gw.setState('disconnected');
+    expect(oms.submit(buy)).toMatchObject({ ok: false, code: 'NOT_CONNECTED' });
+    expect(gw.sent).toHaveLength(0);
+  });
+
+  it('restart recovery: an order journaled but unknown to the counter is closed, not resent; missed fills are booked', async () => {
+    const journal = openJournal(':memory:');
+    const a = setup(journal);
+    await a.oms.refreshFunds();
+    a.oms.submit({ ...buy, quantity: 1 });
+    a.oms.submit({ ...buy, quantity: 2, price: 61198 });
+    const [o1, o2] = a.gw.sent as [Order, Order];
+    // "restart": a new manager over the same journal; the counter knows only o2, filled while we were down.
+    const b = setup(journal);
+    b.gw.counterOrders.set(o2.clOrdId, exec(o2, { execType: 'status', status: 'filled', cumQty: 2, leavesQty: 0, avgPx: 61198 }));
+    b.gw.positions = [{ instrument: 'au2606', longToday: 2, longYesterday: 0, shortToday: 0, shortYesterday: 0 }];
+    const mismatches = await b.oms.reconcile();
+    expect(mismatches).toBe(2);
+    expect(b.oms.get(o1.clOrdId)?.status).toBe('rejected');
+    expect(b.oms.get(o2.clOrdId)).toMatchObject({ status: 'filled', filledQuantity: 2 });
+    expect(b.gw.sent).toHaveLength(0);
+    expect(b.events.some((e) => e.type === 'alert' && e.alert.code === 'RECONCILE_NOT_SENT')).toBe(true);
+    // Positions agree with the counter after booking the missed fill: no position mismatch.
+    expect(b.events.some((e) => e.type === 'alert' && e.alert.code === 'RECONCILE_POSITION')).toBe(false);
+  });
+
+  it('reports a position mismatch and adopts the counter numbers', async () => {
+    const { gw, oms, events } = setup();
+    gw.positions = [{ instrument: 'au2606', longToday: 0, longYesterday: 3, shortToday: 0, shortYesterday: 0 }];
+    expect(await oms.reconcile()).toBe(1);
+    expect(events.find((e) => e.type === 'alert')).toMatchObject({ alert: { code: 'RECONCILE_POSITION' } });
+  });
+});

@@ -1,0 +1,462 @@
+/**
+ * Order management: turns order intents into journaled, risk-checked orders handed to the gateway, applies
+ * the counter's execution reports through the state machine, keeps positions, and reconciles with the
+ * counter at start and after every reconnect.
+ *
+ * The write-ahead rule: every decision is committed to the journal before it is acted on — a risk refusal
+ * before it is returned, an order (with its client order id) before it is handed to the gateway, a fill
+ * before positions and strategies see it. After a crash the journal therefore knows every order that could
+ * have reached the counter; reconciliation asks the counter about each one still open and settles it.
+ * Orders are never re-sent automatically: one the counter never saw is closed as rejected, with an alert.
+ */
+import { DEFAULT_AU_SPEC, fee, splitClose } from '../../common/shfe/index.ts';
+import { type ErrorCode, refuse } from '../domain/errors.ts';
+import type {
+  Alert,
+  CancelReject,
+  ClOrdId,
+  CounterFunds,
+  ExecutionReport,
+  Fill,
+  Offset,
+  Order,
+  Price,
+  Side,
+  Tick,
+  TimeInForce,
+} from '../domain/types.ts';
+import { type Gateway, UNKNOWN_ORDER_TEXT } from '../gateway/gateway.ts';
+import type { Journal } from '../journal/journal.ts';
+import type { RiskContext, RiskEngine, WorkingOrder } from '../risk/risk-engine.ts';
+import { legLots, type PositionBook } from './positions.ts';
+import { isWorking, type OrderEvent, transition } from './state-machine.ts';
+
+/** A request for an order, before risk checks and the close split. */
+export interface OrderIntent {
+  instrument: string;
+  side: Side;
+  offset: Offset;
+  price: Price;
+  quantity: number;
+  timeInForce?: TimeInForce;
+  /** Strategy name or `manual:<user>`. */
+  origin: string;
+}
+
+/** What the order manager tells the rest of the runtime. */
+export type OmsEvent =
+  | { type: 'order'; order: Order }
+  | { type: 'fill'; fill: Fill; order: Order }
+  | { type: 'alert'; alert: Alert }
+  | { type: 'position'; instrument: string }
+  | { type: 'funds'; funds: CounterFunds };
+
+/** Result of submit/cancel: the value, or a catalogued refusal. */
+export type OmsResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+/** Dependencies of an {@link OrderManager}. */
+export interface OrderManagerDeps {
+  journal: Journal;
+  gateway: Gateway;
+  risk: RiskEngine;
+  book: PositionBook;
+  /** Latest tick per instrument (for prices, limits and unrealized PnL). */
+  lastTick: (instrument: string) => Tick | undefined;
+  now: () => number;
+  onEvent: (e: OmsEvent) => void;
+  /** Alert ids. */
+  newId: () => string;
+}
+
+const EMPTY_FUNDS = (): CounterFunds => ({ accountId: '', balance: 0, available: 0, margin: 0, time: 0 });
+
+/** The order manager of one account. */
+export class OrderManager {
+  readonly #d: OrderManagerDeps;
+  readonly #orders = new Map<ClOrdId, Order>();
+  /** Cancel request id → the order it cancels. */
+  readonly #cancels = new Map<ClOrdId, ClOrdId>();
+  #funds: CounterFunds = EMPTY_FUNDS();
+  readonly #fills: Fill[] = [];
+
+  constructor(deps: OrderManagerDeps) {
+    this.#d = deps;
+  }
+
+  /** Loads orders, fills, positions, funds and risk counters from the journal (startup and crash recovery). */
+  recover(): void {
+    const j = this.#d.journal;
+    for (const o of j.orders()) this.#orders.set(o.clOrdId, o);
+    this.#fills.push(...j.fills());
+    const snap = j.get<ReturnType<PositionBook['snapshot']>>('positions');
+    if (snap) this.#d.book.restore(snap);
+    this.#funds = j.get<CounterFunds>('funds') ?? EMPTY_FUNDS();
+    for (const [k, v] of Object.entries(j.get<Record<string, string>>('cancels') ?? {})) this.#cancels.set(k, v);
+  }
+
+  /**
+   * Moves to a trading day: on a new day today's lots become yesterday's and daily PnL restarts. Journaled,
+   * so a restart within the same day does not roll twice.
+   */
+  setTradingDay(day: string): void {
+    const j = this.#d.journal;
+    const prev = j.get<string>('tradingDay');
+    if (prev === day) return;
+    if (prev !== undefined) this.#d.book.rollDay();
+    j.tx(() => {
+      j.set('tradingDay', day);
+      j.set('positions', this.#d.book.snapshot());
+      j.append('tradingDay', { from: prev ?? null, to: day });
+    });
+  }
+
+  /** Every order (newest last). */
+  orders(): Order[] {
+    return [...this.#orders.values()];
+  }
+
+  get(clOrdId: ClOrdId): Order | undefined {
+    return this.#orders.get(clOrdId);
+  }
+
+  fills(): Fill[] {
+    return this.#fills;
+  }
+
+  funds(): CounterFunds {
+    return this.#funds;
+  }
+
+  /** Working orders in the risk engine's shape. */
+  workingOrders(): WorkingOrder[] {
+    return this.orders()
+      .filter((o) => isWorking(o.status))
+      .map((o) => ({ instrument: o.instrument, side: o.side, offset: o.offset, price: o.price, leaves: o.quantity - o.filledQuantity }));
+  }
+
+  /** Today's PnL in fen: realized + unrealized − commissions, all instruments. */
+  dailyPnl(): number {
+    let pnl = 0;
+    for (const p of this.#d.book.all())
+      pnl += p.realizedPnl - p.commission + this.#d.book.unrealized(p.instrument, this.#d.lastTick(p.instrument)?.lastPrice);
+    return pnl;
+  }
+
+  riskContext(instrument: string): RiskContext {
+    const t = this.#d.lastTick(instrument);
+    const p = this.#d.book.asCounterPosition(instrument);
+    return {
+      now: this.#d.now(),
+      position: p,
+      workingOrders: this.workingOrders(),
+      available: this.#funds.available,
+      ...(t ? { lastPrice: t.lastPrice } : {}),
+      ...(t?.upperLimit !== undefined ? { upperLimit: t.upperLimit } : {}),
+      ...(t?.lowerLimit !== undefined ? { lowerLimit: t.lowerLimit } : {}),
+      dailyPnl: this.dailyPnl(),
+    };
+  }
+
+  /**
+   * Risk-checks, journals and sends an order. A `close` is split into close-today then close-yesterday
+   * legs (SHFE), so one intent may become two orders.
+   */
+  submit(intent: OrderIntent): OmsResult<Order[]> {
+    const { journal, risk, gateway } = this.#d;
+    const now = this.#d.now();
+    const ctx = this.riskContext(intent.instrument);
+    const decision = risk.checkOrder(intent, ctx);
+    for (const a of decision.alerts) this.#alert(a);
+    if (!decision.ok) {
+      journal.tx(() => journal.append('riskRejected', { intent, code: decision.code, message: decision.message }));
+      return { ok: false, code: decision.code, message: decision.message };
+    }
+    if (gateway.status().state !== 'loggedOn') {
+      journal.tx(() => journal.append('riskRejected', { intent, code: 'NOT_CONNECTED' }));
+      return refuse('NOT_CONNECTED');
+    }
+    const legs = this.#legs(intent);
+    if (!legs) return refuse('INSUFFICIENT_POSITION');
+    const orders = journal.tx(() => {
+      journal.append('riskAccepted', { intent });
+      return legs.map(([offset, quantity]) => {
+        const o: Order = {
+          clOrdId: journal.nextClOrdId(),
+          instrument: intent.instrument,
+          side: intent.side,
+          offset,
+          price: intent.price,
+          quantity,
+          filledQuantity: 0,
+          filledNotional: 0,
+          status: 'pendingNew',
+          timeInForce: intent.timeInForce ?? 'day',
+          origin: intent.origin,
+          createdAt: now,
+          updatedAt: now,
+        };
+        journal.saveOrder(o, 'orderNew');
+        return o;
+      });
+    });
+    for (const o of orders) {
+      this.#orders.set(o.clOrdId, o);
+      try {
+        gateway.sendOrder(o);
+      } catch (e) {
+        // Nothing was written to the wire: close it here, durably, with the reason.
+        this.#apply(o, 'rejected', `not sent: ${(e as Error).message}`);
+        continue;
+      }
+      for (const a of risk.orderSent(now)) this.#alert(a);
+      this.#d.onEvent({ type: 'order', order: o });
+    }
+    return { ok: true, value: orders };
+  }
+
+  /** Splits a close by today's and yesterday's free lots (today first). */
+  #legs(intent: OrderIntent): Array<[Order['offset'], number]> | undefined {
+    if (intent.offset !== 'close') return [[intent.offset, intent.quantity]];
+    const p = this.#d.book.get(intent.instrument);
+    const leg = intent.side === 'sell' ? p.long : p.short;
+    let today = leg.today;
+    let yest = leg.yesterday;
+    for (const w of this.workingOrders())
+      if (w.instrument === intent.instrument && w.side === intent.side) {
+        if (w.offset === 'close-today') today -= w.leaves;
+        else if (w.offset !== 'open') yest -= w.leaves;
+      }
+    const split = splitClose(intent.quantity, Math.max(0, today), Math.max(0, yest));
+    if (!split) return legLots(leg) >= intent.quantity ? [['close', intent.quantity]] : undefined;
+    return split.map((l) => [l.offset, l.lots]);
+  }
+
+  /**
+   * Asks the counter to cancel a working order.
+   * @param urgent bulk/emergency cancels skip the per-second rate limit (never the daily cancel count)
+   */
+  cancel(clOrdId: ClOrdId, urgent = false): OmsResult<Order> {
+    const { journal, risk, gateway } = this.#d;
+    const o = this.#orders.get(clOrdId);
+    if (!o) return refuse('UNKNOWN_ORDER', `clOrdId ${clOrdId}.`);
+    if (!isWorking(o.status) || o.status === 'pendingCancel') return refuse('ORDER_NOT_WORKING', `It is ${o.status}.`);
+    const now = this.#d.now();
+    const leaves = o.quantity - o.filledQuantity;
+    const d = risk.checkCancel(o.instrument, leaves, now, urgent);
+    if (!d.ok) {
+      journal.tx(() => journal.append('riskRejected', { cancel: clOrdId, code: d.code, message: d.message }, clOrdId));
+      return { ok: false, code: d.code, message: d.message };
+    }
+    if (gateway.status().state !== 'loggedOn') return refuse('NOT_CONNECTED');
+    const cancelId = journal.tx(() => {
+      const id = journal.nextClOrdId();
+      this.#cancels.set(id, clOrdId);
+      journal.set('cancels', Object.fromEntries(this.#cancels));
+      return id;
+    });
+    this.#apply(o, 'cancelRequested', undefined, { cancelId });
+    gateway.cancelOrder(cancelId, o);
+    for (const a of risk.cancelSent(o.instrument, leaves, now)) this.#alert(a);
+    return { ok: true, value: o };
+  }
+
+  /** Bulk cancel: every working order of one instrument, or all. Returns how many were requested. */
+  cancelAll(instrument?: string, origin?: string): number {
+    let n = 0;
+    for (const o of this.orders())
+      if (isWorking(o.status) && o.status !== 'pendingCancel' && (!instrument || o.instrument === instrument) && (!origin || o.origin === origin))
+        if (this.cancel(o.clOrdId, true).ok) n++;
+    return n;
+  }
+
+  /** Applies an execution report from the counter. Replayed reports (same trade id) change nothing. */
+  onExecution(r: ExecutionReport): void {
+    const id = this.#orders.has(r.clOrdId) ? r.clOrdId : (this.#cancels.get(r.clOrdId) ?? r.origClOrdId);
+    const o = id ? this.#orders.get(id) : undefined;
+    if (!o) {
+      this.#alert(this.#mkAlert('warning', 'UNKNOWN_EXECUTION', `Execution report for an order this runtime does not know: ${r.clOrdId}.`, r.instrument));
+      return;
+    }
+    if (r.orderId && !o.orderId) o.orderId = r.orderId;
+    switch (r.execType) {
+      case 'new':
+      case 'pendingNew':
+        if (o.status === 'pendingNew') this.#apply(o, 'accepted');
+        return;
+      case 'pendingCancel':
+        return;
+      case 'trade':
+        this.#fill(o, r);
+        return;
+      case 'cancelled':
+      case 'expired':
+        if (isWorking(o.status)) this.#apply(o, 'cancelled', r.text);
+        return;
+      case 'rejected':
+        if (isWorking(o.status)) this.#apply(o, o.filledQuantity > 0 ? 'cancelled' : 'rejected', r.text);
+        return;
+      case 'status':
+        this.#settleFromStatus(o, r);
+        return;
+    }
+  }
+
+  /** A cancel refused by the counter: the order keeps working (or was already done). */
+  onCancelReject(r: CancelReject): void {
+    const id = this.#cancels.get(r.clOrdId) ?? r.origClOrdId;
+    const o = this.#orders.get(id);
+    if (!o) return;
+    if (o.status === 'pendingCancel') this.#apply(o, 'cancelRejected', r.text);
+    this.#alert(this.#mkAlert('info', 'CANCEL_REJECTED', `Cancel of ${o.clOrdId} refused by the counter: ${r.text ?? 'no reason given'}.`, o.instrument));
+  }
+
+  #fill(o: Order, r: ExecutionReport): void {
+    const qty = r.lastQty ?? r.cumQty - o.filledQuantity;
+    const px = r.lastPx ?? r.price ?? o.price;
+    if (qty <= 0 || this.#d.journal.hasFill(r.execId)) return;
+    this.#recordFill(o, r.execId, px, qty, r.time);
+  }
+
+  #recordFill(o: Order, tradeId: string, price: Price, qty: number, time: number): void {
+    const { journal, book } = this.#d;
+    const fill: Fill = {
+      tradeId,
+      clOrdId: o.clOrdId,
+      instrument: o.instrument,
+      side: o.side,
+      offset: o.offset,
+      price,
+      quantity: qty,
+      // The counter's fee schedule (configuration); FIX execution reports rarely carry it.
+      commission: fee(o.offset, qty, DEFAULT_AU_SPEC),
+      time,
+      origin: o.origin,
+    };
+    const filled = o.filledQuantity + qty;
+    const event: OrderEvent = filled >= o.quantity ? 'filled' : 'partiallyFilled';
+    const to = transition(o.status, event, filled);
+    const next: Order = {
+      ...o,
+      filledQuantity: filled,
+      filledNotional: o.filledNotional + price * qty,
+      status: to ?? o.status,
+      updatedAt: this.#d.now(),
+    };
+    book.applyFill(fill);
+    journal.tx(() => {
+      journal.recordFill(fill);
+      journal.saveOrder(next, 'orderFilled', { tradeId, price, qty });
+      journal.set('positions', book.snapshot());
+    });
+    Object.assign(o, next);
+    this.#fills.push(fill);
+    if (!to) this.#alert(this.#mkAlert('warning', 'ILLEGAL_TRANSITION', `Fill on ${o.clOrdId} while ${o.status}.`, o.instrument));
+    this.#d.onEvent({ type: 'fill', fill, order: o });
+    this.#d.onEvent({ type: 'order', order: o });
+    this.#d.onEvent({ type: 'position', instrument: o.instrument });
+  }
+
+  #apply(o: Order, event: OrderEvent, text?: string, data?: unknown): void {
+    const to = transition(o.status, event, o.filledQuantity);
+    if (!to) {
+      this.#alert(this.#mkAlert('warning', 'ILLEGAL_TRANSITION', `Order ${o.clOrdId}: ${event} while ${o.status} ignored.`, o.instrument));
+      return;
+    }
+    const next: Order = { ...o, status: to, updatedAt: this.#d.now(), ...(text ? { text } : {}) };
+    this.#d.journal.tx(() => this.#d.journal.saveOrder(next, `order:${event}`, data ?? { status: to, text }));
+    Object.assign(o, next);
+    this.#d.onEvent({ type: 'order', order: o });
+  }
+
+  /** Settles an order from the counter's status answer (reconciliation). */
+  #settleFromStatus(o: Order, r: ExecutionReport): void {
+    if (r.text === UNKNOWN_ORDER_TEXT) {
+      if (o.status === 'pendingNew') {
+        // Journaled, never reached the counter (the runtime stopped in between): close it, do not resend.
+        this.#apply(o, 'rejected', 'never reached the counter (runtime restarted before sending); not resent');
+        this.#alert(this.#mkAlert('warning', 'RECONCILE_NOT_SENT', `Order ${o.clOrdId} was journaled but never reached the counter; closed as rejected.`, o.instrument));
+      } else {
+        this.#alert(this.#mkAlert('critical', 'RECONCILE_MISMATCH', `Counter does not know order ${o.clOrdId} (${o.status} here).`, o.instrument));
+      }
+      return;
+    }
+    if (r.cumQty > o.filledQuantity) {
+      // Fills we missed while down: book them at the price implied by the counter's average.
+      const qty = r.cumQty - o.filledQuantity;
+      const avg = r.avgPx ?? r.lastPx ?? o.price;
+      const px = Math.round((avg * r.cumQty - o.filledNotional) / qty);
+      this.#recordFill(o, `${r.orderId ?? o.clOrdId}:recon:${r.cumQty}`, px, qty, r.time);
+      this.#alert(this.#mkAlert('info', 'RECONCILE_FILLS', `Order ${o.clOrdId}: ${qty} lots filled while disconnected, booked from the counter's status.`, o.instrument));
+    }
+    if (o.status === 'pendingNew' && (r.status === 'new' || r.status === 'partiallyFilled')) this.#apply(o, 'accepted');
+    if (isWorking(o.status) && (r.status === 'cancelled' || r.status === 'rejected')) this.#apply(o, o.filledQuantity > 0 || r.status === 'cancelled' ? 'cancelled' : 'rejected', r.text);
+    if (o.status === 'pendingCancel' && (r.status === 'new' || r.status === 'partiallyFilled')) this.#apply(o, 'cancelRejected');
+  }
+
+  /**
+   * Reconciles with the counter: the status of every order still open here, then positions, then funds.
+   * Mismatches become alerts; the counter's numbers win.
+   * @returns the number of mismatches found
+   */
+  async reconcile(): Promise<number> {
+    const { gateway, book } = this.#d;
+    let mismatches = 0;
+    const open = this.orders().filter((o) => isWorking(o.status));
+    if (open.length > 0) {
+      const reports = await gateway.requestOrderStatus(open);
+      for (const r of reports) {
+        const o = this.#orders.get(r.clOrdId);
+        if (!o) continue;
+        const before = `${o.status}/${o.filledQuantity}`;
+        this.#settleFromStatus(o, { ...r, execType: 'status' });
+        if (`${o.status}/${o.filledQuantity}` !== before) mismatches++;
+      }
+    }
+    const positions = await gateway.requestPositions();
+    const seen = new Set<string>();
+    for (const cp of positions) {
+      seen.add(cp.instrument);
+      const mine = book.asCounterPosition(cp.instrument);
+      if (JSON.stringify(mine) !== JSON.stringify({ ...cp, instrument: cp.instrument })) {
+        mismatches++;
+        this.#alert(this.#mkAlert('warning', 'RECONCILE_POSITION', `Position ${cp.instrument} differs: here ${fmtPos(mine)}, counter ${fmtPos(cp)}; adopted the counter's.`, cp.instrument));
+        book.adopt(cp, this.#d.lastTick(cp.instrument)?.lastPrice);
+        this.#d.onEvent({ type: 'position', instrument: cp.instrument });
+      }
+    }
+    for (const p of book.all())
+      if (!seen.has(p.instrument) && legLots(p.long) + legLots(p.short) > 0) {
+        mismatches++;
+        this.#alert(this.#mkAlert('warning', 'RECONCILE_POSITION', `Position ${p.instrument} is flat at the counter; adopted.`, p.instrument));
+        book.adopt({ instrument: p.instrument, longToday: 0, longYesterday: 0, shortToday: 0, shortYesterday: 0 }, undefined);
+      }
+    this.#d.journal.tx(() => {
+      this.#d.journal.set('positions', book.snapshot());
+      this.#d.journal.append('reconciled', { mismatches, orders: open.length, positions: positions.length });
+    });
+    await this.refreshFunds();
+    return mismatches;
+  }
+
+  /** Fetches funds from the counter and journals them. */
+  async refreshFunds(): Promise<CounterFunds> {
+    const f = await this.#d.gateway.requestFunds();
+    this.#funds = f;
+    this.#d.journal.tx(() => this.#d.journal.set('funds', f));
+    this.#d.onEvent({ type: 'funds', funds: f });
+    return f;
+  }
+
+  #mkAlert(level: Alert['level'], code: string, message: string, instrument?: string): Alert {
+    return { id: this.#d.newId(), time: this.#d.now(), level, code, message, ...(instrument ? { instrument } : {}) };
+  }
+
+  #alert(a: Alert): void {
+    this.#d.journal.tx(() => this.#d.journal.append('alert', a));
+    this.#d.onEvent({ type: 'alert', alert: a });
+  }
+}
+
+function fmtPos(p: { longToday: number; longYesterday: number; shortToday: number; shortYesterday: number }): string {
+  return `long ${p.longToday}+${p.longYesterday}, short ${p.shortToday}+${p.shortYesterday}`;
+}

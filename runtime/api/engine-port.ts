@@ -237,6 +237,13 @@ export interface TradingEnginePort {
  * resizes the pod in place.
  */
 export interface PlatformPort {
-  current(): Promise<{ profile: string; allowedProfiles: string[]; resources?: unknown; resizeStatus?: string }>;
+  current(): Promise<{
+    profile: string;
+    allowedProfiles: string[];
+    resources?: unknown;
+    resizeStatus?: string;
+    /** The profile in effect on the running pod (status), when it differs from the requested one. */
+    effectiveProfile?: string;
+  }>;
   requestProfile(profile: string, actor: Actor): Promise<Result<{ profile: string }>>;
 }

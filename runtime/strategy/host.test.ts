@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Journal, openJournal } from '../journal/journal.ts';
+import { StrategyHost } from './host.ts';
+import type { OrderRequest } from './protocol.ts';
+
+const EMA = resolve(import.meta.dirname, '../../examples/strategies/ema-cross.js');
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function setup(journal?: Journal, watchdogMs = 1000) {
+  const dir = mkdtempSync(join(tmpdir(), 'aurum-host-'));
+  const j = journal ?? openJournal(join(dir, 'j.db'));
+  const orders: Array<{ strategy: string; order: OrderRequest }> = [];
+  const cancels: string[] = [];
+  const host = new StrategyHost({
+    journal: j,
+    uploadDir: join(dir, 'uploads'),
+    submit: (strategy, order) => orders.push({ strategy, order }),
+    cancelAll: (s) => cancels.push(s),
+    positionsOf: () => ({}),
+    watchdogMs,
+    memoryMb: 32,
+  });
+  cleanups.push(async () => {
+    await host.close();
+    if (!journal) j.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { host, orders, cancels, journal: j, dir };
+}
+
+const until = async (cond: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const tick = (lastPrice: number, i: number) => ({ instrument: 'au2606', time: i, lastPrice, volume: i });
+
+describe('StrategyHost', () => {
+  it('runs the sample EMA crossover in a worker: warm-up, then orders on a crossover; state persists', async () => {
+    const { host, orders, journal } = setup();
+    host.add({ name: 'ema', file: EMA, instruments: ['au2606'], params: { fast: 2, slow: 4, useTicks: true }, enabled: true, source: 'configMap' });
+    const r = await host.start('ema');
+    expect(r).toMatchObject({ ok: true, value: { state: 'running', params: { fast: 2, slow: 4, lots: 1 } } });
+    const prices = [61200, 61190, 61180, 61170, 61160, 61150, 61200, 61260, 61320];
+    prices.forEach((p, i) => host.dispatchTick(tick(p, i)));
+    await until(() => orders.length > 0);
+    expect(orders[0]).toMatchObject({ strategy: 'ema', order: { side: 'buy', offset: 'open', quantity: 1, instrument: 'au2606' } });
+    expect(orders[0]!.order.price % 2).toBe(0);
+    await host.stop('ema');
+    expect(journal.get<{ samples: number }>('strategy:ema:state')?.samples).toBe(prices.length);
+    expect(host.get('ema')?.state).toBe('stopped');
+    expect(host.logs('ema').some((l) => l.message.includes('crossed above'))).toBe(true);
+  });
+
+  it('a strategy that throws stops alone, with the reason; others keep running', async () => {
+    const { host, orders } = setup();
+    const bad = await host.upload('bad', 'export default { onTick() { throw new Error("kaboom") } }', ['au2606']);
+    expect(bad.ok).toBe(true);
+    host.add({ name: 'ema', file: EMA, instruments: ['au2606'], params: { fast: 2, slow: 3, useTicks: true }, enabled: true, source: 'configMap' });
+    await host.start('bad');
+    await host.start('ema');
+    host.dispatchTick(tick(61200, 1));
+    await until(() => host.get('bad')?.state === 'failed');
+    expect(host.get('bad')?.error).toMatch(/onTick: Error: kaboom/);
+    for (const [i, p] of [61100, 61000, 61300, 61500].entries()) host.dispatchTick(tick(p, i + 2));
+    await until(() => orders.length > 0);
+    expect(host.get('ema')?.state).toBe('running');
+  });
+
+  it('a callback that never returns is terminated by the watchdog', async () => {
+    const { host } = setup(undefined, 300);
+    await host.upload('loop', 'export default { onTick() { for (;;) {} } }', ['au2606']);
+    await host.start('loop');
+    host.dispatchTick(tick(61200, 1));
+    await until(() => host.get('loop')?.state === 'failed');
+    expect(host.get('loop')?.error).toMatch(/onTick did not return within 300 ms/);
+  });
+
+  it('a memory blow-up stops that strategy with a clear error', async () => {
+    const { host } = setup(undefined, 10_000);
+    await host.upload('hog', 'const keep = []; export default { onTick() { for (;;) keep.push(new Array(1e6).fill(1)); } }', ['au2606']);
+    await host.start('hog');
+    host.dispatchTick(tick(61200, 1));
+    await until(() => host.get('hog')?.state === 'failed', 20_000);
+    expect(host.get('hog')?.error).toMatch(/memory limit of 32 MB exceeded/);
+  });
+
+  it('malformed code and bad exports are refused at upload with the reason', async () => {
+    const { host } = setup();
+    const a = await host.upload('syntax', 'export default { onTick( {', ['au2606']);
+    expect(a).toMatchObject({ ok: false, code: 'STRATEGY_INVALID' });
+    const b = await host.upload('noexport', 'export const x = 1;', ['au2606']);
+    expect(b).toMatchObject({ ok: false, code: 'STRATEGY_INVALID' });
+    expect(b.ok ? '' : b.message).toMatch(/no default export/);
+    const c = await host.upload('badparams', 'export default { params: { n: { type: "float" } } }', ['au2606']);
+    expect(c.ok ? '' : c.message).toMatch(/needs type integer/);
+    expect(host.list().map((s) => s.name)).toEqual([]);
+  });
+
+  it('accepts TypeScript uploads, validates parameters, applies them live, and hot-reloads', async () => {
+    const { host, orders } = setup();
+    const ts = `
+      interface P { lots: number }
+      export default {
+        params: { lots: { type: 'integer', default: 1, minimum: 1, maximum: 3 } },
+        onTick(ctx: any, t: { lastPrice: number }): void { ctx.buy(t.lastPrice, (ctx.params as P).lots); },
+      };`;
+    expect((await host.upload('ts', ts, ['au2606'])).ok).toBe(true);
+    expect(await host.setParams('ts', { lots: 9 })).toMatchObject({ ok: false, code: 'STRATEGY_PARAMS_INVALID' });
+    expect(await host.setParams('ts', { lotz: 1 })).toMatchObject({ ok: false, code: 'STRATEGY_PARAMS_INVALID' });
+    await host.start('ts');
+    expect((await host.setParams('ts', { lots: 2 })).ok).toBe(true);
+    host.dispatchTick(tick(61200, 1));
+    await until(() => orders.length === 1);
+    expect(orders[0]!.order.quantity).toBe(2);
+    expect(await host.upload('ts', 'export default {}', ['au2606'])).toMatchObject({ ok: false, code: 'STRATEGY_RUNNING' });
+    await host.stop('ts');
+    const v2 = 'export default { onTick(ctx, t) { ctx.short(t.lastPrice, 1); } }';
+    expect((await host.upload('ts', v2, ['au2606'])).ok).toBe(true);
+    await host.start('ts');
+    host.dispatchTick(tick(61200, 2));
+    await until(() => orders.length === 2);
+    expect(orders[1]!.order).toMatchObject({ side: 'sell', offset: 'open' });
+  });
+
+  it('orders are held back until the strategy is trading (onInit)', async () => {
+    const { host, orders } = setup();
+    await host.upload('eager', 'export default { onInit(ctx) { ctx.buy(61200, 1); } }', ['au2606']);
+    await host.start('eager');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(orders).toHaveLength(0);
+    expect(host.logs('eager').some((l) => l.message.includes('held back'))).toBe(true);
+  });
+});

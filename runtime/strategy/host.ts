@@ -1,0 +1,447 @@
+/**
+ * The strategy host: runs each strategy in its own worker thread and is the only way strategies touch the
+ * engine. Isolation: memory is capped per worker (resourceLimits), a watchdog terminates a worker whose
+ * callback does not return in time, and any exception stops that one strategy with the reason — the runtime
+ * and the other strategies carry on. Start, stop, parameter changes and hot reload need no restart.
+ *
+ * Every lifecycle change, parameter change and persistent-state change is journaled before it takes effect.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { stripTypeScriptTypes } from 'node:module';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { StrategyLogLine, StrategyView } from '../api/engine-port.ts';
+import { type ErrorCode, refuse } from '../domain/errors.ts';
+import type { Journal } from '../journal/journal.ts';
+import { paramsJsonSchema, validateParams } from './params.ts';
+import type { FromWorker, OrderRequest, ToWorker } from './protocol.ts';
+import type { ParamSpec, StrategyBar, StrategyOrder, StrategyPosition, StrategyTick, StrategyTrade } from './sdk.ts';
+
+/** How a strategy is defined (from the CR's ConfigMap, or uploaded). */
+export interface StrategyDefinition {
+  name: string;
+  file: string;
+  instruments: string[];
+  params: Record<string, unknown>;
+  enabled: boolean;
+  source: 'configMap' | 'upload';
+}
+
+/** Dependencies and limits of a {@link StrategyHost}. */
+export interface StrategyHostOptions {
+  journal: Journal;
+  /** Where uploaded modules are stored (on the pod's volume). */
+  uploadDir: string;
+  /** A strategy asked for an order. */
+  submit: (strategy: string, order: OrderRequest) => void;
+  /** A strategy asked to cancel all its working orders. */
+  cancelAll: (strategy: string) => void;
+  /** Net lots built by the strategy's own fills (restored on start). */
+  positionsOf: (strategy: string) => Record<string, StrategyPosition>;
+  /** Status changes, for the API's event stream. */
+  onChange?: (view: StrategyView) => void;
+  /** A callback running longer than this is considered stuck. Default 2000 ms. */
+  watchdogMs?: number;
+  /** Old-generation heap cap per strategy. Default 64 MB. */
+  memoryMb?: number;
+  /** Tick size in cents (default 2). */
+  tick?: number;
+  now?: () => number;
+}
+
+type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+interface Pending {
+  at: number;
+  what: string;
+  resolve?: (r: { ok: true } | { ok: false; message: string }) => void;
+}
+
+interface Running {
+  worker: Worker;
+  seq: number;
+  pending: Map<number, Pending>;
+  timers: Map<string, NodeJS.Timeout>;
+}
+
+interface Entry {
+  def: StrategyDefinition;
+  state: StrategyView['state'];
+  error?: string;
+  schema?: Record<string, ParamSpec>;
+  logs: StrategyLogLine[];
+  run?: Running;
+}
+
+const LOG_LINES = 500;
+const WORKER_URL = new URL('./worker.ts', import.meta.url);
+
+/** Runs the strategies of one runtime. */
+export class StrategyHost {
+  readonly #o: Required<Omit<StrategyHostOptions, 'onChange'>> & Pick<StrategyHostOptions, 'onChange'>;
+  readonly #entries = new Map<string, Entry>();
+  readonly #watchdog: NodeJS.Timeout;
+
+  constructor(opts: StrategyHostOptions) {
+    this.#o = { watchdogMs: 2000, memoryMb: 64, tick: 2, now: Date.now, ...opts };
+    this.#watchdog = setInterval(() => this.#checkWatchdog(), Math.max(50, Math.floor(this.#o.watchdogMs / 4)));
+    this.#watchdog.unref();
+  }
+
+  /**
+   * Registers a strategy definition. Uploaded definitions and parameter changes stored in the journal take
+   * precedence over the configuration (they are the investor's later decisions).
+   */
+  add(def: StrategyDefinition): void {
+    const stored = this.#o.journal.get<StrategyDefinition>(`strategy:${def.name}:def`);
+    const params = this.#o.journal.get<Record<string, unknown>>(`strategy:${def.name}:params`);
+    const d = { ...def, ...(stored ?? {}), ...(params ? { params } : {}) };
+    this.#entries.set(def.name, { def: d, state: 'stopped', logs: [] });
+  }
+
+  /** Loads strategies uploaded in earlier runs (from the journal). */
+  restoreUploads(): void {
+    const names = this.#o.journal.get<string[]>('strategies:uploaded') ?? [];
+    for (const name of names) {
+      const def = this.#o.journal.get<StrategyDefinition>(`strategy:${name}:def`);
+      if (def && !this.#entries.has(name)) this.add(def);
+    }
+  }
+
+  /** Starts every enabled strategy; failures are recorded per strategy, never thrown. */
+  async startEnabled(): Promise<void> {
+    for (const e of this.#entries.values()) {
+      const wanted = this.#o.journal.get<boolean>(`strategy:${e.def.name}:running`);
+      if (wanted ?? e.def.enabled) await this.start(e.def.name);
+    }
+  }
+
+  list(): StrategyView[] {
+    return [...this.#entries.values()].map((e) => this.#view(e));
+  }
+
+  get(name: string): StrategyView | undefined {
+    const e = this.#entries.get(name);
+    return e ? this.#view(e) : undefined;
+  }
+
+  logs(name: string, limit = 100): StrategyLogLine[] {
+    return (this.#entries.get(name)?.logs ?? []).slice(-limit);
+  }
+
+  /**
+   * Validates and stores uploaded code (JS, or TS whose types are stripped). Replaces a stopped strategy
+   * of the same name (hot reload); a running one must be stopped first.
+   */
+  async upload(name: string, code: string, instruments: string[]): Promise<Result<StrategyView>> {
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(name)) return refuse('STRATEGY_INVALID', `Name "${name}" must be lower-case letters, digits and dashes.`);
+    const existing = this.#entries.get(name);
+    if (existing && (existing.state === 'running' || existing.state === 'starting'))
+      return refuse('STRATEGY_RUNNING', `Stop "${name}" before replacing it.`);
+    let js: string;
+    try {
+      js = stripTypeScriptTypes(code);
+    } catch (e) {
+      return refuse('STRATEGY_INVALID', `Syntax: ${(e as Error).message}`);
+    }
+    mkdirSync(this.#o.uploadDir, { recursive: true });
+    // A new file name per upload: ESM caches modules by URL, and a fresh name makes hot reload exact.
+    const file = join(this.#o.uploadDir, `${name}.${this.#o.now()}.mjs`);
+    writeFileSync(file, js);
+    const described = await this.#describe(file);
+    if (!described.ok) return refuse('STRATEGY_INVALID', described.message);
+    const params = validateParams(described.params, existing?.def.params ?? {});
+    const def: StrategyDefinition = {
+      name,
+      file,
+      instruments: instruments.length ? instruments : (existing?.def.instruments ?? []),
+      params: params.ok ? params.value : validateParams(described.params, {}).ok ? (validateParams(described.params, {}) as { value: Record<string, unknown> }).value : {},
+      enabled: existing?.def.enabled ?? false,
+      source: 'upload',
+    };
+    const j = this.#o.journal;
+    j.tx(() => {
+      j.set(`strategy:${name}:def`, def);
+      j.set(`strategy:${name}:params`, def.params);
+      const names = new Set(j.get<string[]>('strategies:uploaded') ?? []);
+      names.add(name);
+      j.set('strategies:uploaded', [...names]);
+      j.append('strategyUploaded', { name, file, bytes: code.length });
+    });
+    const e: Entry = { def, state: 'stopped', schema: described.params ?? {}, logs: existing?.logs ?? [] };
+    this.#entries.set(name, e);
+    this.#log(e, 'info', `uploaded (${code.length} bytes)`);
+    this.#changed(e);
+    return { ok: true, value: this.#view(e) };
+  }
+
+  /** Starts a strategy in a fresh worker: load → onInit (warm-up, orders held back) → onStart → trading. */
+  async start(name: string): Promise<Result<StrategyView>> {
+    const e = this.#entries.get(name);
+    if (!e) return refuse('STRATEGY_NOT_FOUND', `"${name}".`);
+    if (e.run) return { ok: true, value: this.#view(e) };
+    const j = this.#o.journal;
+    j.tx(() => {
+      j.set(`strategy:${name}:running`, true);
+      j.append('strategyStarting', { name });
+    });
+    e.state = 'starting';
+    e.error = undefined;
+    this.#changed(e);
+    const described = await this.#describe(e.def.file);
+    if (!described.ok) return this.#fail(e, described.message);
+    e.schema = described.params ?? {};
+    const params = validateParams(e.schema, e.def.params);
+    if (!params.ok) return this.#fail(e, `parameters: ${params.message}`, 'STRATEGY_PARAMS_INVALID');
+    e.def.params = params.value;
+    const run = this.#spawn(e);
+    const init = await this.#call(e, run, {
+      type: 'init',
+      file: e.def.file,
+      name,
+      instruments: e.def.instruments,
+      params: params.value,
+      state: j.get<Record<string, unknown>>(`strategy:${name}:state`) ?? {},
+      positions: this.#o.positionsOf(name),
+      tick: this.#o.tick,
+    });
+    if (!init.ok) return this.#fail(e, init.message);
+    const started = await this.#call(e, run, { type: 'start' });
+    if (!started.ok) return this.#fail(e, started.message);
+    e.state = 'running';
+    j.tx(() => j.append('strategyStarted', { name }));
+    this.#log(e, 'info', 'started');
+    this.#changed(e);
+    return { ok: true, value: this.#view(e) };
+  }
+
+  /** Stops a strategy: onStop, then the worker ends. Its working orders are left to the caller. */
+  async stop(name: string): Promise<Result<StrategyView>> {
+    const e = this.#entries.get(name);
+    if (!e) return refuse('STRATEGY_NOT_FOUND', `"${name}".`);
+    const j = this.#o.journal;
+    j.tx(() => {
+      j.set(`strategy:${name}:running`, false);
+      j.append('strategyStopping', { name });
+    });
+    const run = e.run;
+    if (run) {
+      e.state = 'stopping';
+      this.#changed(e);
+      await this.#call(e, run, { type: 'stop' });
+      this.#kill(e);
+    }
+    if (e.state !== 'failed') e.state = 'stopped';
+    j.tx(() => j.append('strategyStopped', { name }));
+    this.#log(e, 'info', 'stopped');
+    this.#changed(e);
+    return { ok: true, value: this.#view(e) };
+  }
+
+  /** Validates and applies parameters (live when running); journaled first. */
+  async setParams(name: string, params: Record<string, unknown>): Promise<Result<StrategyView>> {
+    const e = this.#entries.get(name);
+    if (!e) return refuse('STRATEGY_NOT_FOUND', `"${name}".`);
+    if (!e.schema) {
+      const d = await this.#describe(e.def.file);
+      if (!d.ok) return refuse('STRATEGY_INVALID', d.message);
+      e.schema = d.params ?? {};
+    }
+    const v = validateParams(e.schema, { ...e.def.params, ...params });
+    if (!v.ok) return refuse('STRATEGY_PARAMS_INVALID', v.message);
+    const j = this.#o.journal;
+    j.tx(() => {
+      j.set(`strategy:${name}:params`, v.value);
+      j.append('strategyParams', { name, params: v.value });
+    });
+    e.def.params = v.value;
+    if (e.run) await this.#call(e, e.run, { type: 'params', params: v.value });
+    this.#log(e, 'info', `parameters ${JSON.stringify(v.value)}`);
+    this.#changed(e);
+    return { ok: true, value: this.#view(e) };
+  }
+
+  /** Market data to every running strategy that trades the instrument. */
+  dispatchTick(tick: StrategyTick): void {
+    for (const e of this.#entries.values())
+      if (e.run && e.state === 'running' && e.def.instruments.includes(tick.instrument)) this.#send(e, e.run, { type: 'tick', tick });
+  }
+
+  dispatchBar(bar: StrategyBar): void {
+    for (const e of this.#entries.values())
+      if (e.run && e.state === 'running' && e.def.instruments.includes(bar.instrument)) this.#send(e, e.run, { type: 'bar', bar });
+  }
+
+  dispatchOrder(strategy: string, order: StrategyOrder): void {
+    const e = this.#entries.get(strategy);
+    if (e?.run) this.#send(e, e.run, { type: 'order', order });
+  }
+
+  dispatchTrade(strategy: string, trade: StrategyTrade): void {
+    const e = this.#entries.get(strategy);
+    if (e?.run) this.#send(e, e.run, { type: 'trade', trade });
+  }
+
+  /** Stops everything (shutdown). */
+  async close(): Promise<void> {
+    clearInterval(this.#watchdog);
+    for (const e of this.#entries.values()) if (e.run) this.#kill(e);
+  }
+
+  #spawn(e: Entry): Running {
+    const worker = new Worker(WORKER_URL, {
+      resourceLimits: { maxOldGenerationSizeMb: this.#o.memoryMb, maxYoungGenerationSizeMb: 16 },
+      stdout: true,
+      stderr: true,
+    });
+    const run: Running = { worker, seq: 0, pending: new Map(), timers: new Map() };
+    e.run = run;
+    worker.stdout.on('data', (d: Buffer) => this.#log(e, 'info', d.toString().trimEnd()));
+    worker.stderr.on('data', (d: Buffer) => this.#log(e, 'warn', d.toString().trimEnd()));
+    worker.on('message', (m: FromWorker) => this.#onMessage(e, run, m));
+    worker.on('error', (err: Error & { code?: string }) => {
+      const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `memory limit of ${this.#o.memoryMb} MB exceeded` : (err.stack ?? String(err));
+      this.#fail(e, why);
+    });
+    worker.on('exit', (code) => {
+      if (e.run === run && e.state !== 'stopping') this.#fail(e, `worker exited (code ${code})`);
+    });
+    return run;
+  }
+
+  #onMessage(e: Entry, run: Running, m: FromWorker): void {
+    if (e.run !== run) return;
+    switch (m.type) {
+      case 'done': {
+        if (m.state) {
+          const j = this.#o.journal;
+          j.tx(() => j.set(`strategy:${e.def.name}:state`, m.state));
+        }
+        const p = run.pending.get(m.seq);
+        run.pending.delete(m.seq);
+        p?.resolve?.({ ok: true });
+        return;
+      }
+      case 'failed': {
+        const p = run.pending.get(m.seq);
+        run.pending.delete(m.seq);
+        const msg = m.message.split('\n').slice(0, 4).join('\n');
+        p?.resolve?.({ ok: false, message: msg });
+        if (!p?.resolve) this.#fail(e, msg);
+        return;
+      }
+      case 'order':
+        if (e.state === 'running') this.#o.submit(e.def.name, m.order);
+        return;
+      case 'cancelAll':
+        this.#o.cancelAll(e.def.name);
+        return;
+      case 'log':
+        this.#log(e, m.level, m.message);
+        return;
+      case 'setTimer': {
+        clearInterval(run.timers.get(m.name));
+        run.timers.set(m.name, setInterval(() => this.#send(e, run, { type: 'timer', name: m.name }), m.ms));
+        return;
+      }
+      case 'clearTimer':
+        clearInterval(run.timers.get(m.name));
+        run.timers.delete(m.name);
+        return;
+      case 'described':
+        return;
+    }
+  }
+
+  #send(e: Entry, run: Running, m: DistributiveOmit<ToWorker, 'seq'>, resolve?: Pending['resolve']): void {
+    const seq = ++run.seq;
+    run.pending.set(seq, { at: this.#o.now(), what: `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`, ...(resolve ? { resolve } : {}) });
+    run.worker.postMessage({ ...m, seq } as ToWorker);
+    void e;
+  }
+
+  #call(e: Entry, run: Running, m: DistributiveOmit<ToWorker, 'seq'>): Promise<{ ok: true } | { ok: false; message: string }> {
+    return new Promise((resolve) => this.#send(e, run, m, resolve));
+  }
+
+  #checkWatchdog(): void {
+    const now = this.#o.now();
+    for (const e of this.#entries.values()) {
+      const run = e.run;
+      if (!run) continue;
+      const oldest = run.pending.values().next().value as Pending | undefined;
+      if (oldest && now - oldest.at > this.#o.watchdogMs)
+        this.#fail(e, `${oldest.what === 'onInit' ? 'loading/onInit' : oldest.what} did not return within ${this.#o.watchdogMs} ms (endless loop?); the worker was terminated`);
+    }
+  }
+
+  #fail(e: Entry, message: string, code: ErrorCode = 'STRATEGY_FAILED'): { ok: false; code: ErrorCode; message: string } {
+    const run = e.run;
+    if (run) for (const p of run.pending.values()) p.resolve?.({ ok: false, message });
+    this.#kill(e);
+    e.state = 'failed';
+    e.error = message;
+    const j = this.#o.journal;
+    j.tx(() => {
+      j.set(`strategy:${e.def.name}:running`, false);
+      j.append('strategyFailed', { name: e.def.name, error: message });
+    });
+    this.#log(e, 'error', message);
+    this.#changed(e);
+    return refuse(code, message);
+  }
+
+  #kill(e: Entry): void {
+    const run = e.run;
+    if (!run) return;
+    e.run = undefined;
+    for (const t of run.timers.values()) clearInterval(t);
+    run.pending.clear();
+    void run.worker.terminate();
+  }
+
+  /** Loads a module in a short-lived worker to check it (syntax, export shape, parameter declarations). */
+  async #describe(file: string): Promise<{ ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }> {
+    return new Promise((resolve) => {
+      const w = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.#o.memoryMb, maxYoungGenerationSizeMb: 16 } });
+      const done = (r: { ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }) => {
+        clearTimeout(timer);
+        w.removeAllListeners();
+        w.on('error', () => {});
+        void w.terminate();
+        resolve(r);
+      };
+      const timer = setTimeout(() => done({ ok: false, message: `loading did not finish within ${this.#o.watchdogMs} ms` }), this.#o.watchdogMs);
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'described') done({ ok: true, ...(m.params ? { params: m.params } : {}) });
+        else if (m.type === 'failed') done({ ok: false, message: m.message.split('\n').slice(0, 4).join('\n') });
+      });
+      w.on('error', (err) => done({ ok: false, message: String(err) }));
+      w.postMessage({ type: 'init', seq: 0, file, name: 'describe', instruments: [], params: {}, state: {}, positions: {}, tick: this.#o.tick, describeOnly: true } satisfies ToWorker);
+    });
+  }
+
+  #log(e: Entry, level: StrategyLogLine['level'], message: string): void {
+    e.logs.push({ time: new Date(this.#o.now()).toISOString(), level, message });
+    if (e.logs.length > LOG_LINES) e.logs.splice(0, e.logs.length - LOG_LINES);
+  }
+
+  #changed(e: Entry): void {
+    this.#o.onChange?.(this.#view(e));
+  }
+
+  #view(e: Entry): StrategyView {
+    return {
+      name: e.def.name,
+      instruments: e.def.instruments,
+      params: e.def.params,
+      ...(e.schema ? { paramsSchema: paramsJsonSchema(e.schema) } : {}),
+      state: e.state,
+      ...(e.error ? { error: e.error } : {}),
+      source: e.def.source,
+      enabled: e.def.enabled,
+    };
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,51 @@
+/**
+ * Messages between the strategy host (engine side) and a strategy's worker thread. Every host → worker
+ * message carries a sequence number; the worker answers `done` when the callback it caused returned, which
+ * is what the watchdog measures.
+ */
+import type { ParamSpec, StrategyBar, StrategyOrder, StrategyPosition, StrategyTick, StrategyTrade } from './sdk.ts';
+
+/** Host → worker. */
+export type ToWorker = { seq: number } & (
+  | {
+      type: 'init';
+      file: string;
+      name: string;
+      instruments: string[];
+      params: Record<string, unknown>;
+      state: Record<string, unknown>;
+      positions: Record<string, StrategyPosition>;
+      tick: number;
+      /** Only load and describe the module (upload validation); do not call onInit. */
+      describeOnly?: boolean;
+    }
+  | { type: 'start' }
+  | { type: 'stop' }
+  | { type: 'params'; params: Record<string, unknown> }
+  | { type: 'tick'; tick: StrategyTick }
+  | { type: 'bar'; bar: StrategyBar }
+  | { type: 'order'; order: StrategyOrder }
+  | { type: 'trade'; trade: StrategyTrade }
+  | { type: 'timer'; name: string }
+);
+
+/** An order a strategy asked for. */
+export interface OrderRequest {
+  instrument: string;
+  side: 'buy' | 'sell';
+  offset: 'open' | 'close';
+  price: number;
+  quantity: number;
+  timeInForce: 'day' | 'fak' | 'fok';
+}
+
+/** Worker → host. */
+export type FromWorker =
+  | { type: 'described'; seq: number; params?: Record<string, ParamSpec> }
+  | { type: 'done'; seq: number; state?: Record<string, unknown> }
+  | { type: 'failed'; seq: number; message: string }
+  | { type: 'order'; order: OrderRequest }
+  | { type: 'cancelAll' }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'setTimer'; name: string; ms: number }
+  | { type: 'clearTimer'; name: string };

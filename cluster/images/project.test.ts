@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { appUserLines, baseChanges } from './base.ts';
+import { imageHash, includeInContext, projectImages, stageSources } from './project.ts';
+
+describe('projectImages', () => {
+  it('maps Dockerfile.<name> to docker.io/aurum/<name>:0.1.0 and ignores other files', () => {
+    expect(projectImages(['build.ts', 'Dockerfile.toolbox', 'Dockerfile.operator', 'Dockerfile', 'base', 'Dockerfile.x.bak'])).toEqual([
+      { name: 'operator', dockerfile: 'runtime-image/Dockerfile.operator', ref: 'docker.io/aurum/operator:0.1.0' },
+      { name: 'toolbox', dockerfile: 'runtime-image/Dockerfile.toolbox', ref: 'docker.io/aurum/toolbox:0.1.0' },
+    ]);
+  });
+});
+
+describe('includeInContext', () => {
+  it('keeps sources and drops tests, node_modules and .git', () => {
+    expect(includeInContext('runtime/main.ts')).toBe(true);
+    expect(includeInContext('runtime/main.test.ts')).toBe(false);
+    expect(includeInContext('operator/node_modules/x.js')).toBe(false);
+    expect(includeInContext('.git/config')).toBe(false);
+  });
+});
+
+describe('imageHash', () => {
+  it('changes when any input changes', () => {
+    const p = { dockerfile: 'FROM x', sources: 'a', lock: 'l', base: 'b' };
+    const h = imageHash(p);
+    expect(h).toHaveLength(16);
+    expect(imageHash({ ...p })).toBe(h);
+    for (const k of Object.keys(p) as Array<keyof typeof p>) expect(imageHash({ ...p, [k]: 'changed' })).not.toBe(h);
+  });
+});
+
+describe('stageSources', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('copies source dirs without tests and hashes their content', () => {
+    dir = mkdtempSync(join(tmpdir(), 'stage-test-'));
+    const repo = join(dir, 'repo');
+    mkdirSync(join(repo, 'runtime'), { recursive: true });
+    mkdirSync(join(repo, 'e2e'), { recursive: true });
+    writeFileSync(join(repo, 'package.json'), '{}');
+    writeFileSync(join(repo, 'runtime/main.ts'), 'console.log(1)');
+    writeFileSync(join(repo, 'runtime/main.test.ts'), 'test');
+    writeFileSync(join(repo, 'e2e/x.ts'), 'e2e');
+    const stage = join(dir, 'stage');
+    const h1 = stageSources(repo, stage);
+    expect(readFileSync(join(stage, 'runtime/main.ts'), 'utf8')).toBe('console.log(1)');
+    expect(existsSync(join(stage, 'runtime/main.test.ts'))).toBe(false);
+    expect(existsSync(join(stage, 'e2e'))).toBe(false);
+    expect(stageSources(repo, stage)).toBe(h1);
+    writeFileSync(join(repo, 'runtime/main.ts'), 'console.log(2)');
+    expect(stageSources(repo, stage)).not.toBe(h1);
+  });
+});
+
+describe('base image description', () => {
+  it('sets PATH (docker import sets none) and labels the content hash', () => {
+    const c = baseChanges('abc');
+    expect(c).toContain('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+    expect(c).toContain('LABEL dev.aurum.content-hash=abc');
+    expect(appUserLines().passwd).toBe('app:x:1000:1000:app:/app:/usr/sbin/nologin\n');
+  });
+});

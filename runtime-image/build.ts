@@ -1,0 +1,94 @@
+/**
+ * `npm run images`: the base image, then every `runtime-image/Dockerfile.<name>` as
+ * `docker.io/aurum/<name>:0.1.0`, loaded into the cluster (provider from AURUM_CLUSTER_PROVIDER).
+ * The build context layout and the skip-if-unchanged rule are documented in cluster/images/project.ts.
+ *
+ * Flags: `--only <name>[,<name>]` builds a subset; `--no-load` skips loading into the cluster.
+ * Env: BASE_IMAGE overrides the base (e.g. node:24-bookworm-slim, where a registry is reachable).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultPaths, layout } from '../cluster/config.ts';
+import { BASE_IMAGE, ensureBaseImage, imageLabel } from '../cluster/images/base.ts';
+import { containerdImages, loadIntoContainerd } from '../cluster/images/addons.ts';
+import {
+  buildImage,
+  dockerImageId,
+  ensureProdModules,
+  imageHash,
+  projectImages,
+  stageModules,
+  stageSources,
+} from '../cluster/images/project.ts';
+import { kind, providerName } from '../cluster/providers.ts';
+import { run } from '../cluster/lib/sh.ts';
+import { NODE_BINARY } from './base/build.ts';
+
+const repo = join(import.meta.dirname, '..');
+
+function step<T>(title: string, fn: () => T): T {
+  const t0 = Date.now();
+  const r = fn();
+  console.log(`✓ ${title}${typeof r === 'string' ? ` — ${r}` : ''} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  return r;
+}
+
+function main(): number {
+  const args = process.argv.slice(2);
+  const onlyIdx = args.indexOf('--only');
+  const only = onlyIdx >= 0 ? new Set((args[onlyIdx + 1] ?? '').split(',').filter(Boolean)) : undefined;
+  const noLoad = args.includes('--no-load');
+  const paths = defaultPaths();
+  const l = layout(paths);
+  const provider = providerName();
+  if (run('docker', ['version'], { check: false, timeoutMs: 15_000 }).code !== 0) {
+    console.error('✗ the Docker engine is not answering; run `npm run setup` (it starts dockerd)');
+    return 1;
+  }
+  const baseRef = process.env.BASE_IMAGE ?? BASE_IMAGE;
+  if (baseRef === BASE_IMAGE) step('base image', () => ensureBaseImage(paths.cache, NODE_BINARY));
+  const baseId = dockerImageId(baseRef) ?? baseRef;
+  const images = projectImages(readdirSync(join(repo, 'runtime-image'))).filter((i) => !only || only.has(i.name));
+  if (images.length === 0) {
+    console.log('no runtime-image/Dockerfile.<name> to build');
+    return 0;
+  }
+  const mods = step('production node_modules', () => ensureProdModules(repo, paths.cache));
+  const stage = join(paths.cache, 'stage');
+  const sources = step('stage build context', () => stageSources(repo, stage));
+  stageModules(mods.dir, stage);
+  const loadedFile = join(paths.cache, 'images-loaded.json');
+  const loaded: Record<string, string> = existsSync(loadedFile) ? JSON.parse(readFileSync(loadedFile, 'utf8')) : {};
+  const inCluster = provider === 'local' && !noLoad ? containerdImages(l.containerdSock) : new Set<string>();
+  let failed = 0;
+  for (const img of images) {
+    const hash = imageHash({
+      dockerfile: readFileSync(join(repo, img.dockerfile), 'utf8'),
+      sources,
+      lock: mods.hash,
+      base: baseId,
+    });
+    try {
+      step(`image ${img.ref}`, () => {
+        if (imageLabel(img.ref) === hash) return 'unchanged';
+        buildImage(img, stage, hash, baseRef);
+        return 'built';
+      });
+      if (noLoad || provider === 'existing') continue;
+      const id = dockerImageId(img.ref)!;
+      if (provider === 'kind') kind.loadImage(img.ref);
+      else if (!(inCluster.has(img.ref) && loaded[img.ref] === id)) {
+        step(`load ${img.ref} into the cluster`, () => loadIntoContainerd(img.ref, l.containerdSock));
+        loaded[img.ref] = id;
+      }
+    } catch (e) {
+      failed++;
+      console.error(`✗ ${img.ref}: ${(e as Error).message}`);
+    }
+  }
+  mkdirSync(paths.cache, { recursive: true });
+  writeFileSync(loadedFile, `${JSON.stringify(loaded, null, 2)}\n`);
+  return failed ? 1 : 0;
+}
+
+process.exitCode = main();

@@ -87,6 +87,7 @@ export class KubeClient {
     path: string,
     body?: unknown,
     contentType = 'application/json',
+    accept = 'application/json',
   ): Promise<T> {
     const { agent, headers } = await this.auth();
     const started = performance.now();
@@ -95,7 +96,7 @@ export class KubeClient {
       const res = await request(this.server + path, {
         method: method as 'GET',
         dispatcher: agent,
-        headers: { ...headers, accept: 'application/json', ...(body ? { 'content-type': contentType } : {}) },
+        headers: { ...headers, accept, ...(body ? { 'content-type': contentType } : {}) },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
         headersTimeout: this.opts.timeoutMs,
         bodyTimeout: this.opts.timeoutMs,
@@ -122,6 +123,17 @@ export class KubeClient {
 
   get<T = KubeObject>(path: string): Promise<T> {
     return this.request<T>('GET', path);
+  }
+
+  /** GET returning metadata only (no Secret data ever reaches the operator's memory). */
+  getMetadata<T = KubeObject>(path: string): Promise<T> {
+    return this.request<T>(
+      'GET',
+      path,
+      undefined,
+      undefined,
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+    );
   }
 
   create<T = KubeObject>(path: string, obj: unknown): Promise<T> {

@@ -8,13 +8,20 @@ import type { Logger } from '../../common/log.ts';
 import type { KubeClient } from './client.ts';
 import type { Clock } from './clock.ts';
 import { isoSeconds } from './conditions.ts';
-import { type KubeObject, RESOURCES, resourcePath } from './resources.ts';
+import { RESOURCES, resourcePath } from './resources.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
+/** The object an Event is about. */
+export interface EventSubject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; uid?: string };
+}
+
 /** Records Events; inject into reconcilers. */
 export interface EventRecorder {
-  event(regarding: KubeObject, type: EventType, reason: string, note: string): void;
+  event(regarding: EventSubject, type: EventType, reason: string, note: string): void;
 }
 
 /** Options of {@link KubeEventRecorder}. */
@@ -37,7 +44,7 @@ export class KubeEventRecorder implements EventRecorder {
     this.o = { controller: 'aurum.dev/operator', dedupeMs: 600_000, ...options };
   }
 
-  event(regarding: KubeObject, type: EventType, reason: string, note: string): void {
+  event(regarding: EventSubject, type: EventType, reason: string, note: string): void {
     const now = this.o.clock.now();
     const key = `${regarding.metadata.uid}|${type}|${reason}|${note}`;
     const last = this.recent.get(key);
@@ -75,7 +82,7 @@ export class KubeEventRecorder implements EventRecorder {
 /** Collects events in memory (tests). */
 export class MemoryEventRecorder implements EventRecorder {
   readonly events: Array<{ name: string; type: EventType; reason: string; note: string }> = [];
-  event(regarding: KubeObject, type: EventType, reason: string, note: string): void {
+  event(regarding: EventSubject, type: EventType, reason: string, note: string): void {
     this.events.push({ name: regarding.metadata.name, type, reason, note });
   }
 }

@@ -95,6 +95,18 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.store.size;
   }
 
+  /**
+   * Records an object this process just wrote (the API's response), so a reconcile that runs before the
+   * watch event arrives compares against the new version instead of writing again. Older versions are ignored.
+   */
+  observe(raw: T): void {
+    const obj = strip({ ...raw, kind: this.o.resource.kind, apiVersion: this.o.resource.apiVersion });
+    const key = objectKey(obj);
+    const cur = this.store.get(key);
+    if (cur && newer(cur.metadata.resourceVersion, obj.metadata.resourceVersion)) return;
+    this.store.set(key, obj);
+  }
+
   hasSynced(): boolean {
     return this.synced;
   }
@@ -292,6 +304,12 @@ function strip<T extends KubeObject>(obj: T): T {
     return { ...obj, metadata } as T;
   }
   return obj;
+}
+
+/** true when resourceVersion `a` is newer than `b` (etcd revisions are numbers; otherwise assume not). */
+function newer(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 function isAbort(err: unknown): boolean {

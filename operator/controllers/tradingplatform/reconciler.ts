@@ -1,0 +1,221 @@
+/**
+ * TradingPlatform reconciler: load → render (pure) → check dependencies → apply children → roll the pod
+ * (in-place resize or restart) → status. Each step is a named method; the pass is level-based and writes
+ * nothing when the world already matches.
+ */
+import type { TradingPlatform } from '../../api/tradingplatform.ts';
+import type { OperatorConfig } from '../../config.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { Clock } from '../../kube/clock.ts';
+import { isSubset, needsApply, stableStringify, withAppliedHash } from '../../kube/compare.ts';
+import type { ReconcileContext, Reconciler, Request, Result } from '../../kube/controller.ts';
+import { ApiError, isNotFound } from '../../kube/errors.ts';
+import type { EventRecorder } from '../../kube/events.ts';
+import type { Informer } from '../../kube/informer.ts';
+import { type KubeObject, objectPath, RESOURCES, resourcePath } from '../../kube/resources.ts';
+import { POD_HASH_ANNOTATION, RUNTIME_CONTAINER, runtimePodName } from '../../render/names.ts';
+import { type RenderedPlatform, renderPlatform } from '../../render/platform.ts';
+import { templatePodHash } from '../../render/statefulset.ts';
+import type { DependencyChecker } from './dependencies.ts';
+import { buildStatus, type Observation, OWNED_CONDITIONS, type PodView } from './status.ts';
+
+/** Caches the reconciler reads instead of the API (kind → informer of operator-managed objects). */
+export interface TradingPlatformCaches {
+  platforms: Informer<TradingPlatform & KubeObject>;
+  children: Partial<Record<string, Informer>>;
+  pods: Informer;
+}
+
+/** Dependencies of {@link TradingPlatformReconciler}. */
+export interface TradingPlatformReconcilerDeps {
+  client: KubeClient;
+  config: OperatorConfig;
+  caches: TradingPlatformCaches;
+  dependencies: DependencyChecker;
+  events: EventRecorder;
+  clock: Clock;
+}
+
+type Sts = KubeObject & {
+  spec?: { template?: { spec?: { containers?: Array<{ name: string; resources?: unknown }> } } };
+};
+
+export class TradingPlatformReconciler implements Reconciler {
+  private readonly d: TradingPlatformReconcilerDeps;
+  /** How the last resources change of each platform was applied (shown in status until the next change). */
+  private readonly lastResize = new Map<string, 'InPlace' | 'RollingRestart'>();
+
+  constructor(deps: TradingPlatformReconcilerDeps) {
+    this.d = deps;
+  }
+
+  async reconcile(ctx: ReconcileContext, req: Request): Promise<Result | undefined> {
+    const key = `${req.namespace}/${req.name}`;
+    const tp = this.d.caches.platforms.get(key);
+    if (!tp || tp.metadata.deletionTimestamp) return undefined; // children are garbage-collected via ownerReferences
+    const rendered = renderPlatform(tp, this.d.config);
+    const missing = await this.d.dependencies.missing(tp);
+    const obs: Observation = {
+      tp,
+      missing,
+      rolling: false,
+      resizeMethod: this.lastResize.get(key) ?? tp.status?.runtime?.resizeMethod,
+    };
+    if (!rendered.ok) {
+      obs.renderError = { reason: rendered.reason, message: rendered.message };
+      this.d.events.event(tp, 'Warning', rendered.reason, rendered.message);
+    } else {
+      obs.profile = rendered.profile;
+      obs.image = rendered.image;
+      obs.desiredResources = rendered.resources;
+      await this.applyChildren(ctx, tp, rendered);
+      const pod = this.d.caches.pods.get(`${req.namespace}/${runtimePodName(req.name)}`) as
+        | (KubeObject & PodView)
+        | undefined;
+      obs.pod = pod && !pod.metadata.deletionTimestamp ? pod : undefined;
+      if (obs.pod && !tp.spec.paused) await this.rollPod(ctx, tp, rendered, obs, key);
+    }
+    for (const m of missing) {
+      this.d.events.event(tp, 'Warning', `${m.kind}Missing`, `${m.kind} ${m.name} (${m.field}) not found`);
+    }
+    await this.writeStatus(ctx, tp, obs);
+    if (missing.length) return { requeueAfter: this.d.config.dependencyRetrySeconds * 1000 };
+    if (obs.rolling) return { requeueAfter: 3000 };
+    return undefined;
+  }
+
+  /** Applies every rendered child that is missing, drifted or outdated. */
+  private async applyChildren(
+    ctx: ReconcileContext,
+    tp: TradingPlatform,
+    rendered: RenderedPlatform & { ok: true },
+  ) {
+    for (const desired of rendered.objects) {
+      const want = withAppliedHash(desired);
+      const cache = this.d.caches.children[desired.kind];
+      const live = cache
+        ? cache.get(`${desired.metadata.namespace}/${desired.metadata.name}`)
+        : await this.getLive(desired);
+      const why = needsApply(want, live);
+      if (!why) continue;
+      if (why === 'terminating') continue; // wait for it to go, then recreate
+      const applied = await this.d.client.apply(want);
+      cache?.observe(applied);
+      ctx.log.info({ kind: desired.kind, name: desired.metadata.name, why }, 'applied child');
+      const verb =
+        why === 'missing'
+          ? live
+            ? 'Updated'
+            : tp.status?.observedGeneration
+              ? 'Restored'
+              : 'Created'
+          : why === 'drifted'
+            ? 'Corrected'
+            : 'Updated';
+      this.d.events.event(tp, 'Normal', verb, `${verb} ${desired.kind} ${desired.metadata.name} (${why})`);
+    }
+  }
+
+  private async getLive(desired: KubeObject): Promise<KubeObject | undefined> {
+    try {
+      return await this.d.client.get(objectPath(desired));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Brings the running pod to the template: any change besides resources → delete the pod (the StatefulSet,
+   * with updateStrategy OnDelete, recreates it from the new template); resources only → in-place resize
+   * through the pod `resize` subresource, falling back to a restart when the API refuses it.
+   */
+  private async rollPod(
+    ctx: ReconcileContext,
+    tp: TradingPlatform,
+    rendered: RenderedPlatform & { ok: true },
+    obs: Observation,
+    key: string,
+  ) {
+    const pod = obs.pod!;
+    const sts = rendered.objects.find((o) => o.kind === 'StatefulSet') as Sts;
+    const wantHash = templatePodHash(sts);
+    const podPath = resourcePath(RESOURCES.Pod, {
+      namespace: tp.metadata.namespace,
+      name: pod.metadata.name,
+    });
+    if (pod.metadata.annotations?.[POD_HASH_ANNOTATION] !== wantHash) {
+      ctx.log.info({ pod: pod.metadata.name }, 'pod template changed: restarting the runtime');
+      await this.d.client.delete(podPath);
+      this.d.events.event(
+        tp,
+        'Normal',
+        'Restarted',
+        `Restarted ${pod.metadata.name} to apply a new template`,
+      );
+      obs.rolling = true;
+      obs.pod = undefined;
+      return;
+    }
+    const want = rendered.resources;
+    const have = pod.spec?.containers?.find((c) => c.name === RUNTIME_CONTAINER)?.resources ?? {};
+    if (isSubset(want, have) && isSubset(have, want)) return;
+    try {
+      await this.d.client.strategicPatch(`${podPath}/resize`, {
+        spec: { containers: [{ name: RUNTIME_CONTAINER, resources: want }] },
+      });
+      this.lastResize.set(key, 'InPlace');
+      obs.resizeMethod = 'InPlace';
+      this.d.events.event(
+        tp,
+        'Normal',
+        'ResizedInPlace',
+        `Resized ${pod.metadata.name} in place to ${stableStringify(want)}`,
+      );
+      ctx.log.info({ pod: pod.metadata.name, resources: want }, 'resized in place');
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500 || err.status === 409) throw err;
+      ctx.log.warn(
+        { pod: pod.metadata.name, err: err.message },
+        'in-place resize refused: restarting instead',
+      );
+      await this.d.client.delete(podPath);
+      this.lastResize.set(key, 'RollingRestart');
+      obs.resizeMethod = 'RollingRestart';
+      obs.pod = undefined;
+      this.d.events.event(
+        tp,
+        'Normal',
+        'Restarted',
+        `Resize refused (${err.status}); restarted ${pod.metadata.name}`,
+      );
+    }
+    obs.rolling = true;
+  }
+
+  /** Writes status through the status subresource when it differs from what is there. */
+  private async writeStatus(ctx: ReconcileContext, tp: TradingPlatform, obs: Observation): Promise<void> {
+    const status = buildStatus(obs, new Date(this.d.clock.now()));
+    const live = tp.status ?? {};
+    const liveOwned = {
+      observedGeneration: live.observedGeneration,
+      phase: live.phase,
+      conditions: live.conditions
+        ?.filter((c) => OWNED_CONDITIONS.includes(c.type))
+        .sort((a, b) => a.type.localeCompare(b.type)),
+      runtime: live.runtime,
+    };
+    if (stableStringify(liveOwned) === stableStringify(status)) return;
+    const applied = await this.d.client.apply<TradingPlatform & KubeObject>(
+      {
+        apiVersion: tp.apiVersion,
+        kind: tp.kind,
+        metadata: { name: tp.metadata.name, namespace: tp.metadata.namespace },
+        status,
+      },
+      { subresource: 'status' },
+    );
+    this.d.caches.platforms.observe(applied);
+    ctx.log.debug({ phase: status.phase }, 'status written');
+  }
+}

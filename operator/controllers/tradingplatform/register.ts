@@ -1,0 +1,48 @@
+/** Wires the TradingPlatform controller into a Manager. */
+import type { TradingPlatform } from '../../api/tradingplatform.ts';
+import type { OperatorConfig } from '../../config.ts';
+import { type Clock, systemClock } from '../../kube/clock.ts';
+import type { EventRecorder } from '../../kube/events.ts';
+import { type Manager, ownerByLabel } from '../../kube/manager.ts';
+import { type KubeObject, RESOURCES } from '../../kube/resources.ts';
+import { MANAGED_SELECTOR, PLATFORM_LABEL, RUNTIME_POD_SELECTOR } from '../../render/names.ts';
+import { DependencyChecker } from './dependencies.ts';
+import { TradingPlatformReconciler } from './reconciler.ts';
+
+export interface RegisterOptions {
+  config: OperatorConfig;
+  events: EventRecorder;
+  clock?: Clock;
+  /** Parallel reconciles. Default 8. */
+  workers?: number;
+}
+
+export function registerTradingPlatformController(mgr: Manager, o: RegisterOptions) {
+  const clock = o.clock ?? systemClock;
+  const owned = [RESOURCES.ConfigMap, RESOURCES.Service, RESOURCES.StatefulSet];
+  const children = Object.fromEntries(owned.map((r) => [r.kind, mgr.informer(r, MANAGED_SELECTOR)]));
+  const pods = mgr.informer(RESOURCES.Pod, RUNTIME_POD_SELECTOR);
+  const platforms = mgr.informer<TradingPlatform & KubeObject>(RESOURCES.TradingPlatform);
+  const reconciler = new TradingPlatformReconciler({
+    client: mgr.client,
+    config: o.config,
+    caches: { platforms, children, pods },
+    dependencies: new DependencyChecker(mgr.client, clock),
+    events: o.events,
+    clock,
+  });
+  return mgr.addController({
+    name: 'tradingplatform',
+    for: RESOURCES.TradingPlatform,
+    watches: [
+      ...owned.map((resource) => ({
+        resource,
+        labelSelector: MANAGED_SELECTOR,
+        map: ownerByLabel(PLATFORM_LABEL),
+      })),
+      { resource: RESOURCES.Pod, labelSelector: RUNTIME_POD_SELECTOR, map: ownerByLabel(PLATFORM_LABEL) },
+    ],
+    reconciler,
+    workers: o.workers ?? 8,
+  });
+}

@@ -92,6 +92,10 @@ export class OrderManager {
     if (snap) this.#d.book.restore(snap);
     this.#funds = j.get<CounterFunds>('funds') ?? EMPTY_FUNDS();
     for (const [k, v] of Object.entries(j.get<Record<string, string>>('cancels') ?? {})) this.#cancels.set(k, v);
+    const counters = j.get<Parameters<RiskEngine['restore']>[0]>('risk:counters');
+    const paused = j.get<{ reason: string } | null>('risk:paused');
+    if (counters) this.#d.risk.restore(counters, paused ?? undefined);
+    else if (paused) this.#d.risk.pause(paused.reason);
   }
 
   /**
@@ -209,6 +213,7 @@ export class OrderManager {
         continue;
       }
       for (const a of risk.orderSent(now)) this.#alert(a);
+      this.#saveRiskCounters();
       this.#d.onEvent({ type: 'order', order: o });
     }
     return { ok: true, value: orders };
@@ -257,6 +262,7 @@ export class OrderManager {
     this.#apply(o, 'cancelRequested', undefined, { cancelId });
     gateway.cancelOrder(cancelId, o);
     for (const a of risk.cancelSent(o.instrument, leaves, now)) this.#alert(a);
+    this.#saveRiskCounters();
     return { ok: true, value: o };
   }
 
@@ -445,6 +451,13 @@ export class OrderManager {
     this.#d.journal.tx(() => this.#d.journal.set('funds', f));
     this.#d.onEvent({ type: 'funds', funds: f });
     return f;
+  }
+
+  /** Daily order/cancel counts survive a restart (the 500-cancel line must hold across one). */
+  #saveRiskCounters(): void {
+    const j = this.#d.journal;
+    const { actionsLastSecond: _, ...c } = this.#d.risk.counters(this.#d.now());
+    j.tx(() => j.set('risk:counters', c));
   }
 
   #mkAlert(level: Alert['level'], code: string, message: string, instrument?: string): Alert {

@@ -125,6 +125,17 @@ export class StrategyHost {
     return e ? this.#view(e) : undefined;
   }
 
+  /** Adds a line to a strategy's log (e.g. why the engine refused one of its orders). */
+  log(name: string, level: StrategyLogLine['level'], message: string): void {
+    const e = this.#entries.get(name);
+    if (e) this.#log(e, level, message);
+  }
+
+  /** True when `name` is a registered strategy. */
+  has(name: string): boolean {
+    return this.#entries.has(name);
+  }
+
   logs(name: string, limit = 100): StrategyLogLine[] {
     return (this.#entries.get(name)?.logs ?? []).slice(-limit);
   }

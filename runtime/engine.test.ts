@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../common/log.ts';
+import { RuntimeConfigSchema } from '../common/runtime-config.ts';
+import type { Actor, EngineEvent } from './api/engine-port.ts';
+import { createEngine } from './engine.ts';
+import { FakeGateway } from './gateway/fake-gateway.ts';
+import { openJournal } from './journal/journal.ts';
+
+const EMA = resolve(import.meta.dirname, '../examples/strategies/ema-cross.js');
+const trader: Actor = { username: 'alice', role: 'trader' };
+const viewer: Actor = { username: 'bob', role: 'viewer' };
+const T = Date.UTC(2026, 2, 2, 2, 0, 0);
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function setup(strategies: unknown[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'aurum-engine-'));
+  dirs.push(dir);
+  const config = RuntimeConfigSchema.parse({
+    platform: { name: 'alice', namespace: 'investors', investor: 'alice' },
+    counter: { protocol: 'fix44', endpoints: [{ host: '127.0.0.1', port: 1 }], senderCompId: 'A', targetCompId: 'C', accountId: '8001' },
+    marketData: { instruments: ['au2606'] },
+    strategies,
+    risk: { maxOrdersPerSecond: 50 },
+    journal: { path: join(dir, 'journal.db') },
+  });
+  const journal = openJournal(config.journal.path);
+  const gateway = new FakeGateway();
+  let t = T;
+  const engine = createEngine({ config, journal, gateway, logger: createLogger('test', { level: 'silent' }), now: () => t });
+  const events: EngineEvent[] = [];
+  engine.subscribe((e) => events.push(e));
+  return { engine, gateway, journal, events, advance: (ms: number) => (t += ms), now: () => t };
+}
+
+const until = async (cond: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('engine', () => {
+  it('is ready only when the counter is logged on and the journal open', async () => {
+    const { engine, gateway, journal } = setup();
+    expect(engine.health().ready).toBe(false);
+    await engine.start();
+    expect(engine.health()).toMatchObject({ ready: true, checks: { journal: 'ok' } });
+    gateway.setState('disconnected', 'socket closed');
+    expect(engine.health()).toMatchObject({ ready: false, checks: { counter: 'disconnected: socket closed' } });
+    expect(engine.riskStatus().alerts.map((a) => a.code)).toContain('COUNTER_DISCONNECTED');
+    await engine.stop();
+    journal.close();
+    expect(engine.health().checks.journal).toBe('closed');
+  });
+
+  it('manual orders: viewers are refused, traders pass risk, bad input gets catalogued errors', async () => {
+    const { engine, gateway, journal } = setup();
+    await engine.start();
+    await until(() => engine.account().available !== '0.00');
+    gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: T, lastPrice: 61200, volume: 1 } });
+    const req = { instrument: 'au2606', side: 'buy' as const, offset: 'open' as const, price: '612.00', quantity: 1 };
+    expect(await engine.submitOrder(req, viewer)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await engine.submitOrder({ ...req, price: '612.01' }, trader)).toMatchObject({ ok: false, code: 'PRICE_OFF_TICK' });
+    expect(await engine.submitOrder({ ...req, price: 'abc' }, trader)).toMatchObject({ ok: false, code: 'INVALID_PRICE' });
+    expect(await engine.submitOrder({ ...req, offset: 'sideways' as 'open' }, trader)).toMatchObject({ ok: false, code: 'INVALID_OFFSET' });
+    const ok = await engine.submitOrder(req, trader);
+    expect(ok).toMatchObject({ ok: true, value: { status: 'pendingNew', price: '612.00', origin: 'manual:alice' } });
+    expect(gateway.sent).toHaveLength(1);
+    await engine.pause('test', trader);
+    expect(await engine.submitOrder({ ...req, price: '611.98' }, trader)).toMatchObject({ ok: false, code: 'RISK_PAUSED' });
+    expect(engine.riskStatus()).toMatchObject({ paused: true, pauseReason: 'test', counters: { ordersToday: 1 } });
+    expect(await engine.cancelAll(undefined, trader)).toMatchObject({ ok: true, value: { requested: 1 } });
+    await engine.resume(trader);
+    expect(engine.riskStatus().paused).toBe(false);
+    const kinds = journal.events().map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['command', 'riskRejected', 'riskAccepted', 'orderNew', 'order:cancelRequested']));
+    await engine.stop();
+    journal.close();
+  });
+
+  it('the sample strategy trades through the engine and sees its fill', async () => {
+    const { engine, gateway, journal, events, advance, now } = setup([
+      { name: 'ema', file: EMA, instruments: ['au2606'], params: { fast: 2, slow: 4, useTicks: true } },
+    ]);
+    await engine.start();
+    expect(engine.strategies.list()[0]).toMatchObject({ name: 'ema', state: 'running' });
+    await until(() => engine.account().available !== '0.00');
+    for (const p of [61200, 61190, 61180, 61170, 61160, 61150, 61200, 61260, 61320]) {
+      advance(500);
+      gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: now(), lastPrice: p, volume: 1 } });
+    }
+    await until(() => gateway.sent.length > 0);
+    const o = gateway.sent[0]!;
+    expect(o).toMatchObject({ side: 'buy', offset: 'open', origin: 'ema' });
+    gateway.emit({ type: 'execution', report: { execType: 'trade', clOrdId: o.clOrdId, execId: 'E1', status: 'filled', instrument: 'au2606', side: 'buy', quantity: 1, cumQty: 1, leavesQty: 0, lastQty: 1, lastPx: o.price, time: now() } });
+    await until(() => engine.strategies.logs('ema').some((l) => l.message.startsWith('filled buy open 1')));
+    expect(engine.positions()[0]).toMatchObject({ instrument: 'au2606', long: { today: 1 } });
+    expect(events.some((e) => e.type === 'trade')).toBe(true);
+    expect(await engine.metrics.registry.metrics()).toContain('aurum_runtime_fills_total 1');
+    await engine.stop();
+    journal.close();
+  });
+});

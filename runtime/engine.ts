@@ -1,0 +1,455 @@
+/**
+ * The trading engine facade: wires journal → gateway → OMS/risk → strategy host, and implements the port
+ * the investor API uses (runtime/api/engine-port.ts). Wiring only; the logic lives in the modules.
+ */
+import { dirname, join } from 'node:path';
+import type { Logger } from '../common/log.ts';
+import type { RuntimeConfig } from '../common/runtime-config.ts';
+import { DEFAULT_AU_SPEC, formatDecimal2, makeCalendar, tradingDayOf } from '../common/shfe/index.ts';
+import type * as Port from './api/engine-port.ts';
+import { ERRORS, refuse } from './domain/errors.ts';
+import type { Alert, Bar, Fill, Order, Tick } from './domain/types.ts';
+import type { Gateway, GatewayEvent } from './gateway/gateway.ts';
+import type { Journal } from './journal/journal.ts';
+import { type EngineMetrics, createEngineMetrics } from './metrics.ts';
+import { isWorking } from './oms/state-machine.ts';
+import { type OmsEvent, OrderManager } from './oms/order-manager.ts';
+import { PositionBook } from './oms/positions.ts';
+import { RiskEngine } from './risk/risk-engine.ts';
+import { BarAggregator } from './strategy/bars.ts';
+import { StrategyHost } from './strategy/host.ts';
+import type { StrategyPosition } from './strategy/sdk.ts';
+import * as V from './views.ts';
+
+/** What {@link createEngine} needs. */
+export interface EngineOptions {
+  config: RuntimeConfig;
+  journal: Journal;
+  gateway: Gateway;
+  logger: Logger;
+  /** Clock, default Date.now. */
+  now?: () => number;
+  /** Strategy watchdog (ms), default 2000. */
+  watchdogMs?: number;
+  /** Strategy heap cap (MB), default 64. */
+  strategyMemoryMb?: number;
+}
+
+/** The engine: the API's port plus lifecycle and health. */
+export interface TradingEngine extends Port.TradingEnginePort {
+  /** Recovers from the journal, starts the gateway and the enabled strategies. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Ready = counter logged on AND journal open. */
+  health(): { ready: boolean; checks: Record<string, string> };
+  metrics: EngineMetrics;
+  /** Internal access for tests and benchmarks. */
+  oms: OrderManager;
+  host: StrategyHost;
+}
+
+const BARS_KEPT = 1440;
+const EQUITY_KEPT = 5000;
+const ALERTS_KEPT = 200;
+
+/** Builds the engine. Nothing runs until {@link TradingEngine.start}. */
+export function createEngine(opts: EngineOptions): TradingEngine {
+  const { config, journal, gateway, logger } = opts;
+  const now = opts.now ?? Date.now;
+  const calendar = makeCalendar(config.risk.holidays);
+  let seq = 0;
+  const newId = () => `${now().toString(36)}-${++seq}`;
+  const listeners = new Set<(e: Port.EngineEvent) => void>();
+  const emit = (e: Port.EngineEvent) => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        logger.warn({ err }, 'event listener threw');
+      }
+    }
+  };
+  const metrics = createEngineMetrics();
+  const lastTicks = new Map<string, Tick>();
+  const bars = new Map<string, Bar[]>();
+  const equity: Port.EquityPoint[] = [];
+  const alerts: Alert[] = [];
+  const aggregator = new BarAggregator();
+  const book = new PositionBook(DEFAULT_AU_SPEC);
+  const risk = new RiskEngine(config.risk, { instruments: config.marketData.instruments, calendar, newId });
+  let dayKey = -1;
+
+  const oms: OrderManager = new OrderManager({
+    journal,
+    gateway,
+    risk,
+    book,
+    lastTick: (i) => lastTicks.get(i),
+    now,
+    newId,
+    onEvent: (e) => onOms(e),
+  });
+
+  const host = new StrategyHost({
+    journal,
+    uploadDir: join(dirname(config.journal.path), 'strategies'),
+    submit: (strategy, req) => {
+      const r = oms.submit({ ...req, origin: strategy });
+      if (r.ok) metrics.orders.inc({ origin: 'strategy' });
+      else {
+        metrics.riskRejections.inc({ code: r.code });
+        host.log(strategy, 'warn', `order refused: ${r.code}: ${r.message}`);
+      }
+    },
+    cancelAll: (strategy) => {
+      oms.cancelAll(undefined, strategy);
+    },
+    positionsOf: (strategy) => strategyPositions(oms.fills(), strategy),
+    onChange: (view) => emit({ type: 'strategy', strategy: view }),
+    watchdogMs: opts.watchdogMs ?? 2000,
+    memoryMb: opts.strategyMemoryMb ?? 64,
+    tick: DEFAULT_AU_SPEC.tick,
+    now,
+  });
+
+  function raise(a: Alert): void {
+    alerts.push(a);
+    if (alerts.length > ALERTS_KEPT) alerts.shift();
+    metrics.alerts.inc({ code: a.code, level: a.level });
+    logger[a.level === 'critical' ? 'error' : a.level === 'warning' ? 'warn' : 'info']({ alert: a }, a.message);
+    emit({ type: 'alert', alert: V.alertView(a) });
+  }
+
+  function onOms(e: OmsEvent): void {
+    switch (e.type) {
+      case 'order':
+        emit({ type: 'order', order: V.orderView(e.order) });
+        if (host.has(e.order.origin)) host.dispatchOrder(e.order.origin, strategyOrder(e.order));
+        return;
+      case 'fill':
+        metrics.fills.inc();
+        emit({ type: 'trade', trade: V.tradeView(e.fill) });
+        if (host.has(e.fill.origin)) host.dispatchTrade(e.fill.origin, { ...e.fill, offset: e.fill.offset });
+        sampleEquity();
+        return;
+      case 'alert':
+        raise(e.alert);
+        return;
+      case 'position':
+        emit({ type: 'position', position: positionOf(e.instrument) });
+        return;
+      case 'funds':
+        emit({ type: 'account', account: account() });
+        return;
+    }
+  }
+
+  function positionOf(instrument: string): Port.PositionView {
+    const last = lastTicks.get(instrument)?.lastPrice;
+    return V.positionView(book.get(instrument), book.unrealized(instrument, last), book.margin(instrument, last));
+  }
+
+  function totals() {
+    let realized = 0;
+    let unrealized = 0;
+    let commission = 0;
+    let margin = 0;
+    for (const p of book.all()) {
+      const last = lastTicks.get(p.instrument)?.lastPrice;
+      realized += p.realizedPnl;
+      commission += p.commission;
+      unrealized += book.unrealized(p.instrument, last);
+      margin += book.margin(p.instrument, last);
+    }
+    return { realized, unrealized, commission, margin };
+  }
+
+  function account(): Port.AccountView {
+    const f = oms.funds();
+    const t = totals();
+    return {
+      accountId: f.accountId || config.counter.accountId,
+      currency: 'CNY',
+      balance: formatDecimal2(f.balance),
+      available: formatDecimal2(f.available),
+      margin: formatDecimal2(f.margin || t.margin),
+      realizedPnl: formatDecimal2(t.realized),
+      unrealizedPnl: formatDecimal2(t.unrealized),
+      commission: formatDecimal2(t.commission),
+      asOf: new Date(f.time || now()).toISOString(),
+    };
+  }
+
+  function sampleEquity(): void {
+    const t = totals();
+    const point = { time: new Date(now()).toISOString(), equity: formatDecimal2(oms.funds().balance + t.unrealized) };
+    equity.push(point);
+    if (equity.length > EQUITY_KEPT) equity.shift();
+    emit({ type: 'equity', point });
+  }
+
+  function onTick(t: Tick): void {
+    metrics.ticks.inc();
+    lastTicks.set(t.instrument, t);
+    const minute = Math.floor(t.time / 60_000);
+    if (minute !== dayKey) {
+      dayKey = minute;
+      oms.setTradingDay(tradingDayOf(calendar, t.time));
+    }
+    host.dispatchTick(t);
+    const bar = aggregator.add(t);
+    if (bar) {
+      let list = bars.get(bar.instrument);
+      if (!list) bars.set(bar.instrument, (list = []));
+      list.push(bar);
+      if (list.length > BARS_KEPT) list.shift();
+      host.dispatchBar(bar);
+      emit({ type: 'bar', bar: V.barView(bar) });
+      sampleEquity();
+    }
+    if (listeners.size > 0) emit({ type: 'tick', tick: V.tickView(t) });
+  }
+
+  let reconciling: Promise<void> | undefined;
+  function reconcile(): void {
+    if (reconciling) return;
+    reconciling = oms
+      .reconcile()
+      .then((n) => logger.info({ mismatches: n }, 'reconciled with the counter'))
+      .catch((err) => logger.warn({ err: String(err) }, 'reconciliation failed; will retry on next logon'))
+      .finally(() => {
+        reconciling = undefined;
+      });
+  }
+
+  gateway.onEvent((e: GatewayEvent) => {
+    switch (e.type) {
+      case 'tick':
+        onTick(e.tick);
+        return;
+      case 'execution':
+        oms.onExecution(e.report);
+        return;
+      case 'cancelReject':
+        oms.onCancelReject(e.reject);
+        return;
+      case 'connection': {
+        const s = e.status;
+        metrics.connected.set(s.state === 'loggedOn' ? 1 : 0);
+        journal.tx(() => journal.append('connection', s));
+        emit({ type: 'connection', connection: connectionView() });
+        if (s.state === 'loggedOn') reconcile();
+        else if (s.state === 'disconnected' && s.lastError)
+          raise({ id: newId(), time: now(), level: 'warning', code: 'COUNTER_DISCONNECTED', message: `Counter connection lost: ${s.lastError}` });
+        return;
+      }
+    }
+  });
+
+  function connectionView(): Port.ConnectionView {
+    const s = gateway.status();
+    return {
+      state: s.state,
+      ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+      since: new Date(s.since || now()).toISOString(),
+      ...(s.lastError ? { lastError: s.lastError } : {}),
+    };
+  }
+
+  const canTrade = (actor: Port.Actor) => actor.role === 'trader';
+  const command = (actor: Port.Actor, what: string, data: unknown) =>
+    journal.tx(() => journal.append('command', { actor: actor.username, role: actor.role, what, data }));
+
+  const strategies: Port.StrategiesPort = {
+    list: () => host.list(),
+    logs: (name, limit) => host.logs(name, limit),
+    async upload(name, code, actor) {
+      if (!canTrade(actor)) return refuse('FORBIDDEN');
+      command(actor, 'strategy.upload', { name, bytes: code.length });
+      return host.upload(name, code, host.get(name)?.instruments ?? config.marketData.instruments.slice(0, 1));
+    },
+    async start(name, actor) {
+      if (!canTrade(actor)) return refuse('FORBIDDEN');
+      command(actor, 'strategy.start', { name });
+      return host.start(name);
+    },
+    async stop(name, actor) {
+      if (!canTrade(actor)) return refuse('FORBIDDEN');
+      command(actor, 'strategy.stop', { name });
+      const r = await host.stop(name);
+      oms.cancelAll(undefined, name);
+      return r;
+    },
+    async setParams(name, params, actor) {
+      if (!canTrade(actor)) return refuse('FORBIDDEN');
+      command(actor, 'strategy.params', { name, params });
+      return host.setParams(name, params);
+    },
+  };
+
+  const engine: TradingEngine = {
+    metrics,
+    oms,
+    host,
+    async start() {
+      oms.recover();
+      for (const s of config.strategies) host.add({ ...s, source: 'configMap' });
+      host.restoreUploads();
+      journal.tx(() => journal.append('engineStarted', { instruments: config.marketData.instruments }));
+      gateway.subscribe(config.marketData.instruments);
+      gateway.start();
+      await host.startEnabled();
+    },
+    async stop() {
+      await host.close();
+      await gateway.stop();
+    },
+    health() {
+      const g = gateway.status();
+      const checks: Record<string, string> = {
+        counter: g.state === 'loggedOn' ? `ok (${g.endpoint ?? ''})` : `${g.state}${g.lastError ? `: ${g.lastError}` : ''}`,
+        journal: journal.isOpen() ? 'ok' : 'closed',
+      };
+      return { ready: g.state === 'loggedOn' && journal.isOpen(), checks };
+    },
+    connection: connectionView,
+    account,
+    positions: () => book.all().map((p) => positionOf(p.instrument)),
+    orders(filter = {}) {
+      let list = oms.orders();
+      if (filter.activeOnly) list = list.filter((o) => isWorking(o.status));
+      if (filter.instrument) list = list.filter((o) => o.instrument === filter.instrument);
+      list = list.slice(-(filter.limit ?? 500)).reverse();
+      return list.map(V.orderView);
+    },
+    trades(filter = {}) {
+      let list = oms.fills();
+      if (filter.instrument) list = list.filter((f) => f.instrument === filter.instrument);
+      return list.slice(-(filter.limit ?? 500)).reverse().map(V.tradeView);
+    },
+    lastTicks: () => [...lastTicks.values()].map(V.tickView),
+    bars(instrument, limit = 500) {
+      const list = [...(bars.get(instrument) ?? [])];
+      const cur = aggregator.current(instrument);
+      if (cur) list.push(cur);
+      return list.slice(-limit).map(V.barView);
+    },
+    equityCurve: (limit = 1000) => equity.slice(-limit),
+    async submitOrder(req, actor) {
+      if (!canTrade(actor)) return refuse('FORBIDDEN');
+      const offset = V.domainOffset(req.offset);
+      if (!offset) return refuse('INVALID_OFFSET', `Got "${req.offset}".`);
+      const price = V.parsePriceText(req.price);
+      if (price === undefined) return refuse('INVALID_PRICE', `Got "${req.price}".`);
+      if (req.side !== 'buy' && req.side !== 'sell') return refuse('INVALID_QUANTITY', 'side must be buy or sell.');
+      command(actor, 'order.submit', req);
+      const r = oms.submit({
+        instrument: req.instrument,
+        side: req.side,
+        offset,
+        price,
+        quantity: req.quantity,
+        timeInForce: req.timeInForce ?? 'day',
+        origin: `manual:${actor.username}`,
+      });
+      if (!r.ok) {
+        metrics.riskRejections.inc({ code: r.code });
+        return r;
+      }
+      metrics.orders.inc({ origin: 'manual' });
+      // A split close returns its first leg; the others are in the order list.
+      return { ok: true, value: V.orderView(r.value[0] as Order) };
+    },
+    async cancelOrder(clOrdId, actor) {
+      if (!canTrade(actor)) return refuse('FORBIDDEN');
+      command(actor, 'order.cancel', { clOrdId });
+      const r = oms.cancel(clOrdId);
+      return r.ok ? { ok: true, value: V.orderView(r.value) } : r;
+    },
+    async cancelAll(instrument, actor) {
+      if (!canTrade(actor)) return refuse('FORBIDDEN');
+      command(actor, 'order.cancelAll', { instrument: instrument ?? null });
+      return { ok: true, value: { requested: oms.cancelAll(instrument) } };
+    },
+    async pause(reason, actor) {
+      if (!canTrade(actor)) return;
+      journal.tx(() => {
+        journal.set('risk:paused', { reason });
+        journal.append('command', { actor: actor.username, what: 'pause', reason });
+      });
+      risk.pause(reason);
+      emit({ type: 'risk', paused: true, reason });
+      raise({ id: newId(), time: now(), level: 'critical', code: 'TRADING_PAUSED', message: `Trading paused by ${actor.username}: ${reason}` });
+    },
+    async resume(actor) {
+      if (!canTrade(actor)) return;
+      journal.tx(() => {
+        journal.set('risk:paused', null);
+        journal.append('command', { actor: actor.username, what: 'resume' });
+      });
+      risk.resume();
+      emit({ type: 'risk', paused: false });
+    },
+    riskStatus() {
+      const c = risk.counters(now());
+      const r = config.risk;
+      return {
+        paused: risk.paused,
+        ...(risk.pauseReason ? { pauseReason: risk.pauseReason } : {}),
+        limits: {
+          maxOrderLots: r.maxOrderLots,
+          maxPositionLots: r.maxPositionLots,
+          maxOrdersPerSecond: r.maxOrdersPerSecond,
+          maxCancelsPerDay: r.maxCancelsPerDay,
+          priceBandTicks: r.priceBandTicks,
+          maxDailyLoss: r.maxDailyLoss,
+          maxOrdersPerDay: r.maxOrdersPerDay,
+          maxLargeCancelsPerDay: r.maxLargeCancelsPerDay,
+        },
+        counters: {
+          ordersToday: c.ordersToday,
+          cancelsToday: c.cancelsToday,
+          ordersLastSecond: c.actionsLastSecond,
+          selfTradesPrevented: c.selfTradesPrevented,
+          dailyPnl: formatDecimal2(oms.dailyPnl()),
+        },
+        alerts: alerts.slice(-50).map(V.alertView),
+      };
+    },
+    strategies,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return engine;
+}
+
+/** Net lots per instrument built by one strategy's fills. */
+export function strategyPositions(fills: readonly Fill[], strategy: string): Record<string, StrategyPosition> {
+  const out: Record<string, StrategyPosition> = {};
+  for (const f of fills) {
+    if (f.origin !== strategy) continue;
+    const p = (out[f.instrument] ??= { long: 0, short: 0 });
+    const opening = f.offset === 'open';
+    const leg: keyof StrategyPosition = opening === (f.side === 'buy') ? 'long' : 'short';
+    p[leg] += opening ? f.quantity : -f.quantity;
+  }
+  return out;
+}
+
+function strategyOrder(o: Order) {
+  return {
+    clOrdId: o.clOrdId,
+    instrument: o.instrument,
+    side: o.side,
+    offset: o.offset,
+    price: o.price,
+    quantity: o.quantity,
+    filledQuantity: o.filledQuantity,
+    status: o.status,
+    ...(o.text ? { text: o.text } : {}),
+  };
+}
+
+export { ERRORS };

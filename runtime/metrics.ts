@@ -1,0 +1,32 @@
+/**
+ * Prometheus metrics of the engine, on a registry of its own (handed to the API server, which serves
+ * /metrics).
+ */
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+
+/** The engine's metrics. */
+export interface EngineMetrics {
+  registry: Registry;
+  ticks: Counter;
+  orders: Counter<'origin'>;
+  fills: Counter;
+  riskRejections: Counter<'code'>;
+  alerts: Counter<'code' | 'level'>;
+  /** 1 when logged on to the counter. */
+  connected: Gauge;
+}
+
+/** Creates the registry and metrics (with Node's default process metrics). */
+export function createEngineMetrics(): EngineMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'aurum_runtime_' });
+  return {
+    registry,
+    ticks: new Counter({ name: 'aurum_runtime_ticks_total', help: 'Market data ticks received', registers: [registry] }),
+    orders: new Counter({ name: 'aurum_runtime_orders_total', help: 'Orders accepted by risk and sent', labelNames: ['origin'], registers: [registry] }),
+    fills: new Counter({ name: 'aurum_runtime_fills_total', help: 'Fills received', registers: [registry] }),
+    riskRejections: new Counter({ name: 'aurum_runtime_risk_rejections_total', help: 'Orders refused, by code', labelNames: ['code'], registers: [registry] }),
+    alerts: new Counter({ name: 'aurum_runtime_alerts_total', help: 'Alerts raised', labelNames: ['code', 'level'], registers: [registry] }),
+    connected: new Gauge({ name: 'aurum_runtime_counter_connected', help: '1 when logged on to the counter', registers: [registry] }),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Bar aggregation from ticks: 1-minute OHLC bars (or any period), per instrument. A bar is emitted when
+ * the first tick of a later period arrives (a bar is complete only once we know no more ticks belong to
+ * it). Volume is the difference of the day's cumulative volume. Pure; time comes from the ticks.
+ */
+import type { Bar, Tick } from '../domain/types.ts';
+
+/** Aggregates ticks of any number of instruments into bars. */
+export class BarAggregator {
+  readonly #periodMs: number;
+  readonly #open = new Map<string, Bar & { lastVolume: number }>();
+
+  /** @param periodMs bar length, default 60 000 (1 minute) */
+  constructor(periodMs = 60_000) {
+    this.#periodMs = periodMs;
+  }
+
+  /** Adds a tick; returns the bar it completed, if any. */
+  add(t: Tick): Bar | undefined {
+    const start = t.time - (t.time % this.#periodMs);
+    const cur = this.#open.get(t.instrument);
+    if (cur && start < cur.time) return undefined; // a late tick: its bar is gone
+    if (cur && start === cur.time) {
+      if (t.lastPrice > cur.high) cur.high = t.lastPrice;
+      if (t.lastPrice < cur.low) cur.low = t.lastPrice;
+      cur.close = t.lastPrice;
+      cur.volume += Math.max(0, t.volume - cur.lastVolume);
+      cur.lastVolume = t.volume;
+      return undefined;
+    }
+    const prevVolume = cur ? cur.lastVolume : t.volume;
+    this.#open.set(t.instrument, {
+      instrument: t.instrument,
+      time: start,
+      open: t.lastPrice,
+      high: t.lastPrice,
+      low: t.lastPrice,
+      close: t.lastPrice,
+      volume: Math.max(0, t.volume - prevVolume),
+      lastVolume: t.volume,
+    });
+    if (!cur) return undefined;
+    const { lastVolume: _, ...bar } = cur;
+    return bar;
+  }
+
+  /** The bar in progress for an instrument. */
+  current(instrument: string): Bar | undefined {
+    const c = this.#open.get(instrument);
+    if (!c) return undefined;
+    const { lastVolume: _, ...bar } = c;
+    return bar;
+  }
+}

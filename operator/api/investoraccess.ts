@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   AGE_COLUMN,
   Conditions,
+  cel,
   immutable,
   type KindDefinition,
   localObjectRef,
@@ -14,6 +15,9 @@ import {
 /** A WireGuard public key: 32 bytes, base64. */
 export const WIREGUARD_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
+/** Annotation whose new value (any string, e.g. a timestamp) makes the operator generate a new password. */
+export const ROTATE_PASSWORD_ANNOTATION = 'aurum.dev/rotate-password';
+
 /** `spec` of an InvestorAccess. */
 export const InvestorAccessSpec = z
   .object({
@@ -22,10 +26,19 @@ export const InvestorAccessSpec = z
     ),
     username: z
       .string()
-      .min(1)
+      .min(2)
       .max(32)
-      .regex(/^[a-z][a-z0-9_-]*$/)
-      .describe('Login name for the runtime API and dashboard.'),
+      .regex(/^[a-z][a-z0-9._-]{1,31}$/)
+      .describe(
+        'Login name for the runtime API and dashboard: 2-32 characters, lower-case letter first, then a-z 0-9 . _ -. Unique per platform.',
+      )
+      .meta(
+        cel({
+          rule: "self.matches('^[a-z][a-z0-9._-]{1,31}$')",
+          message:
+            'username must be 2-32 characters: a lower-case letter, then lower-case letters, digits, ".", "_" or "-"',
+        }),
+      ),
     role: z
       .enum(['trader', 'viewer'])
       .default('viewer')
@@ -36,7 +49,16 @@ export const InvestorAccessSpec = z
           .string()
           .regex(WIREGUARD_KEY)
           .optional()
-          .describe("The investor's own WireGuard public key; if omitted the operator generates a key pair."),
+          .describe(
+            "The investor's own WireGuard public key (`wg pubkey` output: 32 bytes, base64, 44 characters). If omitted the operator generates a key pair and puts the private key into the access Secret. Unique per platform.",
+          )
+          .meta(
+            cel({
+              rule: "self.matches('^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$')",
+              message:
+                'publicKey must be a WireGuard public key: 32 bytes in base64, 44 characters ending in "=" (the output of `wg pubkey`)',
+            }),
+          ),
       })
       .prefault({})
       .describe('The WireGuard peer.'),

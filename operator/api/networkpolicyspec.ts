@@ -11,7 +11,16 @@ const cidr = (description: string) =>
     .min(1)
     .max(43)
     .describe(description)
-    .meta(cel({ rule: 'isCIDR(self)', message: 'must be a CIDR such as 198.51.100.0/24' }));
+    .meta(
+      cel(
+        { rule: 'isCIDR(self)', message: 'must be a CIDR such as 198.51.100.0/24' },
+        {
+          rule: '!isCIDR(self) || cidr(self) == cidr(self).masked()',
+          message:
+            'must be a network address: the bits after the prefix length must be zero (e.g. 10.1.0.0/16, not 10.1.2.3/16)',
+        },
+      ),
+    );
 
 const Port = z
   .object({
@@ -26,7 +35,17 @@ export const EgressRule = z
     cidr: cidr('Destination address range (outside the cluster).').optional(),
     namespaceSelector: LabelSelector.optional().describe('Namespaces of destination pods.'),
     podSelector: LabelSelector.optional().describe('Destination pods.'),
-    ports: z.array(Port).min(1).max(16).describe('Allowed destination ports.'),
+    ports: z
+      .array(Port)
+      .min(1)
+      .max(16)
+      .describe('Allowed destination ports.')
+      .meta(
+        cel({
+          rule: 'self.all(p, self.exists_one(q, q.port == p.port && q.protocol == p.protocol))',
+          message: 'each port/protocol pair may be listed only once',
+        }),
+      ),
   })
   .describe('One allowed egress destination.')
   .meta(
@@ -48,7 +67,16 @@ export const NetworkPolicySpecSpec = z
       .max(32)
       .default([])
       .describe('Where runtimes may connect: broker counter fronts.'),
-    allowDNS: z.boolean().default(true).describe('Allow DNS lookups to the cluster DNS.'),
+    allowDNS: z
+      .boolean()
+      .default(true)
+      .describe('Allow DNS lookups to the cluster DNS (its pods and the addresses its Service resolves to).'),
+    allowApiServer: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Allow the pod to reach the Kubernetes API server. The runtime and the WireGuard sidecar watch their own users/peers Secrets there (live revocation) and the runtime asks for profile switches; RBAC plus an admission policy limit that identity to exactly this. false cuts it (revocation then relies on the mounted Secret's slower refresh).",
+      ),
     extraEgress: z
       .array(EgressRule)
       .max(32)

@@ -36,6 +36,11 @@ export const OperatorConfigSchema = z.object({
   runtimeUser: z.int().min(1).default(10001),
   /** How often a missing Secret/ConfigMap is looked for again, seconds. Default 10. */
   dependencyRetrySeconds: z.int().min(1).default(10),
+  /**
+   * Command of the runtime container; default none (the image's entrypoint). Set it to run a stand-in
+   * (e.g. `["node", "/app/operator/stub-runtime.ts"]` in the operator image) until the real runtime image exists.
+   */
+  runtimeCommand: z.array(z.string()).optional(),
   /** Extra labels on every child object. Default none. */
   extraLabels: z.record(z.string(), z.string()).default({}),
 });

@@ -87,6 +87,7 @@ export function renderStatefulSet(input: StatefulSetInput): KubeObject {
     name: RUNTIME_CONTAINER,
     image,
     imagePullPolicy: config.imagePullPolicy,
+    ...(config.runtimeCommand ? { command: config.runtimeCommand } : {}),
     env: [
       { name: 'AURUM_CONFIG', value: `${CONFIG_DIR}/${CONFIG_FILE_KEY}` },
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },

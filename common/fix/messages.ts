@@ -286,18 +286,21 @@ export const MdEntryType = {
 export function mdSnapshot(s: MdSnapshot): Record<string, unknown> {
   const entries: Record<string, unknown>[] = [];
   for (const [i, l] of s.bids.entries()) {
-    entries.push({ MDEntryType: MdEntryType.bid, MDEntryPx: toFixPrice(l.price), MDEntrySize: l.qty, MDEntryPositionNo: i + 1 });
+    entries.push({
+      MDEntryType: MdEntryType.bid,
+      MDEntryPx: toFixPrice(l.price),
+      MDEntrySize: l.qty,
+      MDEntryPositionNo: i + 1,
+    });
   }
   for (const [i, l] of s.asks.entries()) {
-    entries.push({ MDEntryType: MdEntryType.offer, MDEntryPx: toFixPrice(l.price), MDEntrySize: l.qty, MDEntryPositionNo: i + 1 });
-  }
     entries.push({
       MDEntryType: MdEntryType.offer,
       MDEntryPx: toFixPrice(l.price),
       MDEntrySize: l.qty,
       MDEntryPositionNo: i + 1,
-    }),
-  );
+    });
+  }
   if (s.last)
     entries.push({
       MDEntryType: MdEntryType.trade,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../operator/api/kinds.ts';
+import { parseOperatorConfig } from '../operator/config.ts';
+import { OPERATOR_RULES } from '../operator/deploy/manifests.ts';
+import { AccessSettingsSchema } from '../operator/render/access-settings.ts';
+import { PROFILE_ONLY_POLICY, renderRuntimeAdmissionPolicy } from '../operator/render/runtime-identity.ts';
 import { CHART_DIR, staleChartFiles } from './generate.ts';
 import { runHelm } from './helm.ts';
 import { helmTemplate, one } from './testing.ts';
@@ -23,7 +27,9 @@ describe('charts/aurum', () => {
     for (const crd of crds) expect(crd.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
     const notKept = helmTemplate(['crds.keep=false']).filter((o) => o.kind === 'CustomResourceDefinition');
     for (const crd of notKept) expect(crd.metadata.annotations ?? {}).toEqual({});
-    expect(helmTemplate(['crds.install=false']).some((o) => o.kind === 'CustomResourceDefinition')).toBe(false);
+    expect(helmTemplate(['crds.install=false']).some((o) => o.kind === 'CustomResourceDefinition')).toBe(
+      false,
+    );
   });
 
   it('creates the investor namespace (kept on uninstall) and a default NetworkPolicySpec as a one-time hook', () => {
@@ -68,5 +74,103 @@ describe('charts/aurum', () => {
       /needs operator.leaderElection=true/,
     );
     expect(() => helmTemplate(['runtime.defaultProfile=huge'])).toThrow(/not a key of runtime.profiles/);
+  });
+
+  it('runs the operator as two replicas with leader election, under PodSecurity restricted', () => {
+    const objects = helmTemplate();
+    const ns = one(objects, 'Namespace', 'aurum-system');
+    expect(ns.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const deploy = one(objects, 'Deployment', 'aurum-operator');
+    expect(deploy.metadata.namespace).toBe('aurum-system');
+    expect(deploy.spec.replicas).toBe(2);
+    const pod = deploy.spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.env).toContainEqual({ name: 'AURUM_LEADER_ELECTION', value: 'true' });
+    expect(c.image).toBe('docker.io/aurum/operator:0.1.0');
+    // The restricted profile's checks (https://kubernetes.io/docs/concepts/security/pod-security-standards/).
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.securityContext.seccompProfile.type).toBe('RuntimeDefault');
+    for (const container of pod.containers) {
+      expect(container.securityContext.allowPrivilegeEscalation).toBe(false);
+      expect(container.securityContext.capabilities.drop).toEqual(['ALL']);
+      expect(container.securityContext.capabilities.add ?? []).toEqual([]);
+    }
+    expect(pod.hostNetwork ?? false).toBe(false);
+    expect(pod.volumes.every((v: Record<string, unknown>) => !('hostPath' in v))).toBe(true);
+
+    const single = one(helmTemplate(['operator.replicas=1', 'operator.leaderElection=false']), 'Deployment');
+    expect(single.spec.replicas).toBe(1);
+    expect(single.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'AURUM_LEADER_ELECTION',
+      value: 'false',
+    });
+    expect(
+      helmTemplate(['operatorNamespace.manage=false']).some(
+        (o) => o.kind === 'Namespace' && o.metadata.name === 'aurum-system',
+      ),
+    ).toBe(false);
+  });
+
+  it('writes an operator configuration the operator itself accepts, with the values in it', () => {
+    const sets = [
+      'runtime.image=registry.example.com/aurum/runtime:9.9.9',
+      'runtime.defaultProfile=large',
+      'runtime.profiles.large.requests.cpu=2',
+      'runtime.profiles.large.limits.cpu=4',
+      'access.endpointHost=vpn.example.com',
+      'access.serviceType=LoadBalancer',
+    ];
+    const objects = helmTemplate(sets);
+    const cm = one(objects, 'ConfigMap', 'aurum-operator-config');
+    const config = parseOperatorConfig(JSON.parse(cm.data['operator.json']));
+    expect(config.defaultImage).toBe('registry.example.com/aurum/runtime:9.9.9');
+    expect(config.defaultProfile).toBe('large');
+    expect(config.profiles.large?.requests?.cpu).toBe(2);
+    expect(Object.keys(config.profiles).sort()).toEqual(['large', 'small', 'standard']);
+    // `access` is read by operator/render/access-settings.ts from the same file.
+    const file = JSON.parse(cm.data['operator.json']);
+    const access = AccessSettingsSchema.parse(file.access);
+    expect(access.endpointHost).toBe('vpn.example.com');
+    expect(access.serviceType).toBe('LoadBalancer');
+    // Without an endpointHost the operator picks the node address: the key must be absent, not "".
+    const plain = JSON.parse(one(helmTemplate(), 'ConfigMap', 'aurum-operator-config').data['operator.json']);
+    expect(AccessSettingsSchema.parse(plain.access)).toEqual(AccessSettingsSchema.parse({}));
+    // The pod template changes with the configuration, so an upgrade rolls the operator.
+    const hash = (o: typeof objects) =>
+      one(o, 'Deployment').spec.template.metadata.annotations['aurum.dev/config-hash'];
+    expect(hash(objects)).not.toBe(hash(helmTemplate()));
+  });
+
+  it("grants the operator exactly the builder's rules, with no wildcards, and the leader Lease only in its namespace", () => {
+    const objects = helmTemplate();
+    const role = one(objects, 'ClusterRole', 'aurum-operator');
+    expect(role.rules).toEqual(OPERATOR_RULES);
+    for (const rule of role.rules) {
+      expect(rule.verbs).not.toContain('*');
+      expect(rule.resources).not.toContain('*');
+      expect(rule.apiGroups).not.toContain('*');
+    }
+    const binding = one(objects, 'ClusterRoleBinding', 'aurum-operator');
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'aurum-operator', namespace: 'aurum-system' },
+    ]);
+    const lease = one(objects, 'Role', 'aurum-operator-leader-election');
+    expect(lease.metadata.namespace).toBe('aurum-system');
+    expect(lease.rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+    ]);
+  });
+
+  it('ships the runtime-identity admission policy exactly as the operator renders it', () => {
+    const objects = helmTemplate();
+    const [policy, binding] = renderRuntimeAdmissionPolicy() as unknown as Record<string, unknown>[];
+    const rendered = one(objects, 'ValidatingAdmissionPolicy', PROFILE_ONLY_POLICY);
+    expect(rendered.spec).toEqual((policy as { spec: unknown }).spec);
+    expect(one(objects, 'ValidatingAdmissionPolicyBinding').spec).toEqual(
+      (binding as { spec: unknown }).spec,
+    );
+    expect(
+      helmTemplate(['admissionPolicies.enabled=false']).some((o) => o.kind === 'ValidatingAdmissionPolicy'),
+    ).toBe(false);
   });
 });

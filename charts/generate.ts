@@ -5,6 +5,8 @@
  *   investor namespace,
  *   default firewall     operator/api types                         → templates/investor-namespace.yaml, networkpolicyspec.yaml
  *   values               charts/values.ts (zod)                     → values.yaml, values.schema.json
+ *   operator             operator/deploy/manifests.ts               → templates/operator.yaml (+ operator-namespace.yaml)
+ *   admission policies   operator/render/runtime-identity.ts        → templates/admission-policies.yaml
  *   GitOps health        charts/gitops                              → files/gitops/*
  *
  *   node charts/generate.ts           (re)writes charts/aurum
@@ -12,6 +14,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { admissionPoliciesTemplate } from './sources/admission.ts';
 import {
   chartYaml,
   gitopsFiles,
@@ -24,6 +27,7 @@ import {
 } from './sources/chart-files.ts';
 import { crdTemplates } from './sources/crds.ts';
 import { defaultNetworkPolicySpecTemplate, investorNamespaceTemplate } from './sources/investors.ts';
+import { operatorNamespaceTemplate, operatorTemplate } from './sources/operator.ts';
 
 /** Where the chart is written. */
 export const CHART_DIR = join(import.meta.dirname, 'aurum');
@@ -43,6 +47,9 @@ export function renderChart(): Map<string, string> {
   files.set('templates/NOTES.txt', notesTxt());
   for (const [name, text] of crdTemplates()) files.set(`templates/${name}`, text);
   files.set('templates/investor-namespace.yaml', investorNamespaceTemplate());
+  files.set('templates/operator-namespace.yaml', operatorNamespaceTemplate());
+  files.set('templates/operator.yaml', operatorTemplate());
+  files.set('templates/admission-policies.yaml', admissionPoliciesTemplate());
   files.set('templates/networkpolicyspec.yaml', defaultNetworkPolicySpecTemplate());
   for (const [name, text] of gitopsFiles()) files.set(name, text);
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));

@@ -7,7 +7,12 @@ import { runHelm } from './helm.ts';
 export interface Rendered {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are navigated freely in tests
   [key: string]: any;
 }
@@ -21,7 +26,15 @@ export const TEST_KUBE_VERSION = '1.34.0';
  * @param namespace release namespace, default `aurum-system`
  */
 export function helmTemplate(sets: string[] = [], namespace = 'aurum-system'): Rendered[] {
-  const args = ['template', 'aurum', CHART_DIR, '--namespace', namespace, '--kube-version', TEST_KUBE_VERSION];
+  const args = [
+    'template',
+    'aurum',
+    CHART_DIR,
+    '--namespace',
+    namespace,
+    '--kube-version',
+    TEST_KUBE_VERSION,
+  ];
   for (const s of sets) args.push('--set', s);
   const r = runHelm(args);
   if (r.status !== 0) throw new Error(r.stderr.trim());

@@ -34,6 +34,11 @@ const Resources = z
 const Profile = Resources.describe('A named runtime size: requests and limits of the runtime container.');
 
 const labelMap = z.record(z.string(), z.string());
+const podSecurity = (def: 'restricted' | 'baseline' | 'privileged') =>
+  z
+    .enum(['restricted', 'baseline', 'privileged'])
+    .default(def)
+    .describe('Pod Security Standard enforced on the namespace (pod-security.kubernetes.io labels).');
 
 /** Everything an installation can configure. */
 export const ChartValues = z
@@ -162,6 +167,18 @@ export const ChartValues = z
       })
       .prefault({})
       .describe('ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1).'),
+    operatorNamespace: z
+      .object({
+        manage: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Label the release namespace with its PodSecurity level. Create the namespace first and install with --take-ownership.',
+          ),
+        podSecurity: podSecurity('restricted'),
+      })
+      .prefault({})
+      .describe("The operator's (release) namespace."),
     investorNamespace: z
       .object({
         create: z.boolean().default(true).describe('Create the namespace that holds TradingPlatforms.'),
@@ -170,6 +187,9 @@ export const ChartValues = z
           .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
           .default('investors')
           .describe('Name of the investor namespace (also where the default NetworkPolicySpec goes).'),
+        podSecurity: podSecurity('privileged').describe(
+          'PodSecurity level of the investor namespace: privileged, because the WireGuard sidecar needs NET_ADMIN (baseline allows it only with access.enabled=false).',
+        ),
         labels: labelMap.default({}).describe('Extra labels of the investor namespace.'),
       })
       .prefault({})

@@ -95,6 +95,26 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 
+{{/* Pod Security Admission labels for a level (the argument). */}}
+{{- define "aurum.podSecurityLabels" -}}
+pod-security.kubernetes.io/enforce: {{ . }}
+pod-security.kubernetes.io/enforce-version: latest
+pod-security.kubernetes.io/audit: {{ . }}
+pod-security.kubernetes.io/warn: {{ . }}
+{{- end }}
+
+{{/* The operator configuration's "access" object (operator/render/access-settings.ts), as JSON. */}}
+{{- define "aurum.accessConfig" -}}
+{{- $a := omit .Values.access "endpointHost" -}}
+{{- with .Values.access.endpointHost }}{{ $_ := set $a "endpointHost" . }}{{ end -}}
+{{- toJson $a -}}
+{{- end }}
+
+{{/* Changes whenever the operator configuration does, so the Deployment rolls. */}}
+{{- define "aurum.operatorConfigHash" -}}
+{{- dict "runtime" .Values.runtime "access" .Values.access | toJson | sha256sum | trunc 16 -}}
+{{- end }}
+
 {{/* counterEgress of the default NetworkPolicySpec: the configured entries, plus the simulator when enabled. */}}
 {{- define "aurum.counterEgress" -}}
 {{- $rules := .Values.networkPolicySpec.counterEgress -}}

@@ -7,7 +7,7 @@
  */
 import { buildCrd } from '../../operator/api/crd.ts';
 import { KINDS } from '../../operator/api/kinds.ts';
-import { escapeTemplate, onlyIf } from '../templating.ts';
+import { onlyIf } from '../templating.ts';
 import { templateOf } from './yaml.ts';
 
 /** File name (under templates/) → template text, one per kind. */
@@ -21,16 +21,7 @@ export function crdTemplates(): Map<string, string> {
       );
       return [crd];
     });
-    files.set(`crds/${def.plural}.yaml`, onlyIf('.Values.crds.install', escapeCrd(text)));
+    files.set(`crds/${def.plural}.yaml`, onlyIf('.Values.crds.install', text));
   }
   return files;
-}
-
-/** CRD descriptions and CEL rules are user text: make sure none of it is read as a template action. */
-function escapeCrd(text: string): string {
-  // Sentinels were already replaced, so the only actions are ours; escape `{{` elsewhere (none today).
-  const lines = text.split('\n');
-  return lines
-    .map((l) => (l.includes('{{ toYaml') || l.includes('{{- toYaml') ? l : escapeTemplate(l)))
-    .join('\n');
 }

@@ -1,6 +1,6 @@
 /** Deterministic YAML for chart templates: sorted keys, no line folding (folding would split sentinels). */
 import { stringify } from 'yaml';
-import { type HelmTemplating, helmTemplating } from '../templating.ts';
+import { escapeTemplate, type HelmTemplating, helmTemplating } from '../templating.ts';
 
 /** Serialises objects as one multi-document YAML text. */
 export function toYamlDocs(objects: readonly unknown[]): string {
@@ -13,5 +13,7 @@ export function toYamlDocs(objects: readonly unknown[]): string {
  */
 export function templateOf(build: (t: HelmTemplating) => readonly unknown[]): string {
   const t = helmTemplating();
-  return t.render(toYamlDocs(build(t)));
+  // Text from builders (descriptions, CEL rules) must never be read as template actions: escape first;
+  // sentinels hold no braces, so escaping cannot touch them.
+  return t.render(escapeTemplate(toYamlDocs(build(t))));
 }

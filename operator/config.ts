@@ -41,6 +41,8 @@ export const OperatorConfigSchema = z.object({
    * (e.g. `["node", "/app/operator/stub-runtime.ts"]` in the operator image) until the real runtime image exists.
    */
   runtimeCommand: z.array(z.string()).optional(),
+  /** Investor-access settings, parsed by render/access-settings.ts (owned by the access work). Default none. */
+  access: z.record(z.string(), z.unknown()).optional(),
   /** Extra labels on every child object. Default none. */
   extraLabels: z.record(z.string(), z.string()).default({}),
 });

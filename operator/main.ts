@@ -9,12 +9,14 @@
  *   AURUM_HTTP_PORT                           /metrics, /healthz, /readyz (default 8081)
  *   AURUM_OPERATOR_CONFIG                     operator configuration file (default /etc/aurum/operator.json)
  *   AURUM_WORKERS                             parallel TradingPlatform reconciles (default 8)
+ *   AURUM_CONTROLLERS                         comma-separated subset of: tradingplatform, firewall (default all)
  *   LOG_LEVEL                                 pino level (default info)
  */
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '../common/log.ts';
 import { loadOperatorConfig } from './config.ts';
+import { registerFirewallControllers } from './controllers/networkpolicyspec/register.ts';
 import { registerTradingPlatformController } from './controllers/tradingplatform/register.ts';
 import { systemClock } from './kube/clock.ts';
 import { KubeEventRecorder } from './kube/events.ts';
@@ -39,11 +41,17 @@ async function main(): Promise<void> {
     resyncMs: process.env.AURUM_RESYNC_SECONDS ? Number(process.env.AURUM_RESYNC_SECONDS) * 1000 : undefined,
   });
   const events = new KubeEventRecorder({ client: mgr.client, clock: systemClock, log, instance: identity });
-  registerTradingPlatformController(mgr, {
-    config,
-    events,
-    workers: process.env.AURUM_WORKERS ? Number(process.env.AURUM_WORKERS) : undefined,
-  });
+  const enabled = new Set(
+    (process.env.AURUM_CONTROLLERS ?? 'tradingplatform,firewall').split(',').map((s) => s.trim()),
+  );
+  if (enabled.has('tradingplatform')) {
+    registerTradingPlatformController(mgr, {
+      config,
+      events,
+      workers: process.env.AURUM_WORKERS ? Number(process.env.AURUM_WORKERS) : undefined,
+    });
+  }
+  if (enabled.has('firewall')) registerFirewallControllers(mgr, { config });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

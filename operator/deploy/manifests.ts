@@ -78,6 +78,8 @@ export const OPERATOR_RULES = [
   },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
+  // The firewall controller reads the cluster DNS / API server addresses from their EndpointSlices.
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
 ];
 
 export function operatorManifests(o: DeployOptions = {}): object[] {

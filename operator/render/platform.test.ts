@@ -22,6 +22,9 @@ describe('renderPlatform', () => {
   it('renders ConfigMap, Service and StatefulSet, all owned by the platform with deterministic names', () => {
     const { r, byKind } = rendered();
     expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/aurum-runtime-alice',
+      'Role/aurum-runtime-alice',
+      'RoleBinding/aurum-runtime-alice',
       'ConfigMap/alice-runtime-config',
       'Service/alice-runtime',
       'StatefulSet/alice-runtime',

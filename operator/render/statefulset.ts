@@ -131,6 +131,7 @@ export function renderStatefulSet(input: StatefulSetInput): KubeObject {
       fsGroup: config.runtimeUser,
       seccompProfile: { type: 'RuntimeDefault' },
     },
+    ...(extensions.initContainers?.length ? { initContainers: extensions.initContainers } : {}),
     containers: [runtime, ...extensions.containers],
     volumes,
   };

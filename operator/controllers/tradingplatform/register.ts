@@ -19,7 +19,16 @@ export interface RegisterOptions {
 
 export function registerTradingPlatformController(mgr: Manager, o: RegisterOptions) {
   const clock = o.clock ?? systemClock;
-  const owned = [RESOURCES.ConfigMap, RESOURCES.Service, RESOURCES.StatefulSet];
+  // Every kind renderPlatform produces (runtime-identity.ts adds ServiceAccount/Role/RoleBinding): with a cache
+  // per kind, a pass compares against memory and costs no request when nothing changed.
+  const owned = [
+    RESOURCES.ConfigMap,
+    RESOURCES.Service,
+    RESOURCES.StatefulSet,
+    RESOURCES.ServiceAccount,
+    RESOURCES.Role,
+    RESOURCES.RoleBinding,
+  ];
   const children = Object.fromEntries(owned.map((r) => [r.kind, mgr.informer(r, MANAGED_SELECTOR)]));
   const pods = mgr.informer(RESOURCES.Pod, RUNTIME_POD_SELECTOR);
   const platforms = mgr.informer<TradingPlatform & KubeObject>(RESOURCES.TradingPlatform);

@@ -30,7 +30,10 @@ class FakeApi {
   configMaps = new Set<string>(['investors/ema-cross']);
   refuseResize = false;
   rv = 1;
-  constructor(readonly caches: Record<string, FakeCache>) {}
+  readonly caches: Record<string, FakeCache>;
+  constructor(caches: Record<string, FakeCache>) {
+    this.caches = caches;
+  }
   async apply(obj: KubeObject, o: { subresource?: string } = {}) {
     this.writes.push(`apply ${obj.kind}${o.subresource ? `/${o.subresource}` : ''}`);
     const cache = this.caches[obj.kind]!;

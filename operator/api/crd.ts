@@ -70,7 +70,8 @@ export function buildCrd(def: KindDefinition): Json {
     properties: {
       apiVersion: { type: 'string', description: 'APIVersion of this object: aurum.dev/v1alpha1.' },
       kind: { type: 'string', description: `Kind of this object: ${def.kind}.` },
-      metadata: { type: 'object', description: 'Standard object metadata.' },
+      // The API server forbids anything but `type` here (metadata is validated by the server itself).
+      metadata: { type: 'object' },
       spec: openApiSchema(def.spec, 'spec'),
       status: openApiSchema(def.status, 'status'),
     },

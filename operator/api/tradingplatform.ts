@@ -197,7 +197,8 @@ const RiskSpec = z
   .describe('Limits the runtime enforces before any order leaves the pod.')
   .meta(
     cel({
-      rule: 'self.maxOrderLots <= self.maxPositionLots',
+      // has() guards: the API server also evaluates rules on the schema default `{}` (before inner defaults).
+      rule: '!has(self.maxOrderLots) || !has(self.maxPositionLots) || self.maxOrderLots <= self.maxPositionLots',
       message: 'maxOrderLots must not exceed maxPositionLots',
       fieldPath: '.maxOrderLots',
       reason: 'FieldValueInvalid',

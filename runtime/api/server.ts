@@ -25,6 +25,7 @@ import { registerTradingRoutes } from './routes/trading.ts';
 import { createSessionStore, type SessionStore } from './sessions.ts';
 import { registerStream } from './stream.ts';
 import { createUsersStore, type UsersStore } from './users-store.ts';
+import { validatorCompiler } from './validation.ts';
 
 export interface ApiServerDeps {
   engine: TradingEnginePort;
@@ -83,8 +84,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     loggerInstance: log as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
+  app.setValidatorCompiler(validatorCompiler);
   app.decorate('aurum', { users, sessions });
 
   await users.start();
@@ -164,6 +165,10 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     },
   });
   await app.register(websocket, { options: { maxPayload: 4096 } });
+  // @fastify/websocket hides WebSocket routes from the document; the stream is part of the API, so show it.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/api/stream' && route.schema) route.schema.hide = false;
+  });
 
   registerAuth(app, { users, sessions, lockout, audit: log, now, secureCookie: deps.secureCookie });
   registerTradingRoutes(app, deps.engine);

@@ -25,13 +25,25 @@ export interface TestUser {
   expiresAt?: string;
 }
 
+// The same password keeps the same hash, so rewriting the file changes only what a test changes.
+const hashes = new Map<string, Promise<string>>();
+const hashOf = (u: TestUser): Promise<string> => {
+  const key = `${u.username}\0${u.password}`;
+  let h = hashes.get(key);
+  if (!h) {
+    h = hashPassword(u.password, TEST_COST);
+    hashes.set(key, h);
+  }
+  return h;
+};
+
 export async function usersJson(users: TestUser[]): Promise<string> {
   const list: Partial<RuntimeUser>[] = [];
   for (const u of users)
     list.push({
       username: u.username,
       role: u.role,
-      passwordHash: await hashPassword(u.password, TEST_COST),
+      passwordHash: await hashOf(u),
       disabled: u.disabled ?? false,
       ...(u.expiresAt ? { expiresAt: u.expiresAt } : {}),
       source: `investors/${u.username}`,

@@ -119,6 +119,7 @@ describe('charts/aurum', () => {
       'runtime.profiles.large.limits.cpu=4',
       'access.endpointHost=vpn.example.com',
       'access.serviceType=LoadBalancer',
+      'runtime.command={node,/app/operator/stub-runtime.ts}',
     ];
     const objects = helmTemplate(sets);
     const cm = one(objects, 'ConfigMap', 'aurum-operator-config');
@@ -127,6 +128,7 @@ describe('charts/aurum', () => {
     expect(config.defaultProfile).toBe('large');
     expect(config.profiles.large?.requests?.cpu).toBe(2);
     expect(Object.keys(config.profiles).sort()).toEqual(['large', 'small', 'standard']);
+    expect(config.runtimeCommand).toEqual(['node', '/app/operator/stub-runtime.ts']);
     // `access` is read by operator/render/access-settings.ts from the same file.
     const file = JSON.parse(cm.data['operator.json']);
     const access = AccessSettingsSchema.parse(file.access);
@@ -135,6 +137,7 @@ describe('charts/aurum', () => {
     // Without an endpointHost the operator picks the node address: the key must be absent, not "".
     const plain = JSON.parse(one(helmTemplate(), 'ConfigMap', 'aurum-operator-config').data['operator.json']);
     expect(AccessSettingsSchema.parse(plain.access)).toEqual(AccessSettingsSchema.parse({}));
+    expect(parseOperatorConfig(plain).runtimeCommand).toBeUndefined(); // the image's entrypoint
     // The pod template changes with the configuration, so an upgrade rolls the operator.
     const hash = (o: typeof objects) =>
       one(o, 'Deployment').spec.template.metadata.annotations['aurum.dev/config-hash'];

@@ -27,7 +27,7 @@ import {
 } from './sources/chart-files.ts';
 import { crdTemplates } from './sources/crds.ts';
 import { defaultNetworkPolicySpecTemplate, investorNamespaceTemplate } from './sources/investors.ts';
-import { operatorNamespaceTemplate, operatorTemplate } from './sources/operator.ts';
+import { operatorConfigHelper, operatorNamespaceTemplate, operatorTemplate } from './sources/operator.ts';
 
 /** Where the chart is written. */
 export const CHART_DIR = join(import.meta.dirname, 'aurum');
@@ -42,7 +42,7 @@ export function renderChart(): Map<string, string> {
   files.set('values.yaml', valuesYaml());
   files.set('values.schema.json', valuesSchemaJson());
   files.set('.helmignore', HELMIGNORE);
-  files.set('templates/_helpers.tpl', helpersTpl(SIMULATOR_POD_LABELS));
+  files.set('templates/_helpers.tpl', helpersTpl(SIMULATOR_POD_LABELS, operatorConfigHelper()));
   files.set('templates/validate.yaml', validateTpl());
   files.set('templates/NOTES.txt', notesTxt());
   for (const [name, text] of crdTemplates()) files.set(`templates/${name}`, text);

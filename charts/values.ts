@@ -104,6 +104,10 @@ export const ChartValues = z
           .describe(
             'Named runtime sizes (spec.runtime.profile). Keep requests < limits in all of them: a profile switch is resized in place only when the QoS class stays.',
           ),
+        command: z
+          .array(z.string())
+          .default([])
+          .describe("Command of the runtime container; empty: the image's entrypoint."),
         retainVolumesOnDelete: z
           .boolean()
           .default(OPERATOR.retainVolumesOnDelete)

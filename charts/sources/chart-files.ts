@@ -81,7 +81,7 @@ function biomeFormat(text: string, path: string): string {
 }
 
 /** templates/_helpers.tpl */
-export function helpersTpl(simulatorPodLabels: Record<string, string>): string {
+export function helpersTpl(simulatorPodLabels: Record<string, string>, extra: string): string {
   const podSel = Object.entries(simulatorPodLabels)
     .map(([k, v]) => `${JSON.stringify(k)} ${JSON.stringify(v)}`)
     .join(' ');
@@ -112,7 +112,7 @@ pod-security.kubernetes.io/warn: {{ . }}
 
 {{/* Changes whenever the operator configuration does, so the Deployment rolls. */}}
 {{- define "aurum.operatorConfigHash" -}}
-{{- dict "runtime" .Values.runtime "access" .Values.access | toJson | sha256sum | trunc 16 -}}
+{{- include "aurum.operatorConfig" . | sha256sum | trunc 16 -}}
 {{- end }}
 
 {{/* counterEgress of the default NetworkPolicySpec: the configured entries, plus the simulator when enabled. */}}
@@ -126,7 +126,8 @@ pod-security.kubernetes.io/warn: {{ . }}
 {{- end -}}
 {{- toYaml $rules -}}
 {{- end }}
-`;
+
+${extra}`;
 }
 
 /** templates/validate.yaml: cross-field checks the JSON schema cannot express. Renders nothing. */

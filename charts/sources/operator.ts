@@ -6,24 +6,39 @@
  */
 import type { OperatorConfig } from '../../operator/config.ts';
 import { operatorManifests } from '../../operator/deploy/manifests.ts';
-import type { HelmTemplating } from '../templating.ts';
 import { onlyIf } from '../templating.ts';
 import { templateOf } from './yaml.ts';
 
 type Obj = { kind: string; metadata: Record<string, unknown>; spec?: Record<string, unknown> };
 
-/** The operator configuration file (operator.json) with every chart-configurable field from values. */
-function operatorConfig(t: HelmTemplating): Partial<OperatorConfig> & { access: unknown } {
-  // JSON values: `toJson` keeps strings quoted and maps/lists intact inside the JSON document.
-  const json = <T>(path: string): T => t.raw<T>(`toJson ${path}`);
-  return {
-    defaultImage: json('.Values.runtime.image'),
-    imagePullPolicy: json('.Values.runtime.imagePullPolicy'),
-    defaultProfile: json('.Values.runtime.defaultProfile'),
-    profiles: json('.Values.runtime.profiles'),
-    retainVolumesOnDelete: json('.Values.runtime.retainVolumesOnDelete'),
-    access: t.raw('include "aurum.accessConfig" .'),
-  };
+/** Where each operator configuration field (operator/config.ts) comes from in the values. */
+const CONFIG_FROM_VALUES: { [K in keyof OperatorConfig]?: { values: string; omitEmpty?: boolean } } = {
+  defaultImage: { values: '.Values.runtime.image' },
+  imagePullPolicy: { values: '.Values.runtime.imagePullPolicy' },
+  defaultProfile: { values: '.Values.runtime.defaultProfile' },
+  profiles: { values: '.Values.runtime.profiles' },
+  retainVolumesOnDelete: { values: '.Values.runtime.retainVolumesOnDelete' },
+  runtimeCommand: { values: '.Values.runtime.command', omitEmpty: true },
+};
+
+/**
+ * `aurum.operatorConfig`: the operator configuration file (operator.json) as one line of JSON, built from the
+ * values. `access` is read by operator/render/access-settings.ts from the same file.
+ */
+export function operatorConfigHelper(): string {
+  const lines = Object.entries(CONFIG_FROM_VALUES).map(([key, m]) =>
+    m.omitEmpty
+      ? `{{- with ${m.values} }}{{ $_ := set $c ${JSON.stringify(key)} . }}{{ end -}}`
+      : `{{- $_ := set $c ${JSON.stringify(key)} ${m.values} -}}`,
+  );
+  return `{{/* The operator configuration (operator.json) from the values; see charts/sources/operator.ts. */}}
+{{- define "aurum.operatorConfig" -}}
+{{- $c := dict -}}
+${lines.join('\n')}
+{{- $_ := set $c "access" (include "aurum.accessConfig" . | fromJson) -}}
+{{- toJson $c -}}
+{{- end }}
+`;
 }
 
 /** templates/operator.yaml: ServiceAccount, RBAC, leader-election Role, config, Deployment, metrics Service. */
@@ -34,7 +49,7 @@ export function operatorTemplate(): string {
       image: t.str('.Values.operator.image'),
       replicas: t.raw<number>('.Values.operator.replicas'),
       logLevel: t.str('.Values.operator.logLevel'),
-      config: operatorConfig(t) as Partial<OperatorConfig>,
+      config: t.raw<Partial<OperatorConfig>>('include "aurum.operatorConfig" .'),
       env: { AURUM_LEADER_ELECTION: t.str('.Values.operator.leaderElection | toString') },
     }) as Obj[];
     const kept = objects.filter((o) => o.kind !== 'Namespace');

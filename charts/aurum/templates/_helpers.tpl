@@ -25,7 +25,7 @@ pod-security.kubernetes.io/warn: {{ . }}
 
 {{/* Changes whenever the operator configuration does, so the Deployment rolls. */}}
 {{- define "aurum.operatorConfigHash" -}}
-{{- dict "runtime" .Values.runtime "access" .Values.access | toJson | sha256sum | trunc 16 -}}
+{{- include "aurum.operatorConfig" . | sha256sum | trunc 16 -}}
 {{- end }}
 
 {{/* counterEgress of the default NetworkPolicySpec: the configured entries, plus the simulator when enabled. */}}
@@ -38,4 +38,17 @@ pod-security.kubernetes.io/warn: {{ . }}
 {{- $rules = append $rules (dict "namespaceSelector" $ns "podSelector" $pods "ports" $ports) -}}
 {{- end -}}
 {{- toYaml $rules -}}
+{{- end }}
+
+{{/* The operator configuration (operator.json) from the values; see charts/sources/operator.ts. */}}
+{{- define "aurum.operatorConfig" -}}
+{{- $c := dict -}}
+{{- $_ := set $c "defaultImage" .Values.runtime.image -}}
+{{- $_ := set $c "imagePullPolicy" .Values.runtime.imagePullPolicy -}}
+{{- $_ := set $c "defaultProfile" .Values.runtime.defaultProfile -}}
+{{- $_ := set $c "profiles" .Values.runtime.profiles -}}
+{{- $_ := set $c "retainVolumesOnDelete" .Values.runtime.retainVolumesOnDelete -}}
+{{- with .Values.runtime.command }}{{ $_ := set $c "runtimeCommand" . }}{{ end -}}
+{{- $_ := set $c "access" (include "aurum.accessConfig" . | fromJson) -}}
+{{- toJson $c -}}
 {{- end }}

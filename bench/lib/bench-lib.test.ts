@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeCalendar, sessionPhase } from '../../common/shfe/index.ts';
+import { parseTicks } from '../../runtime/backtest/csv.ts';
+import { countSignals } from './ema-cross.ts';
+import { seededRandom } from './random.ts';
+import { fmt, percentileSorted, summarize } from './stats.ts';
+import { ensureTickFile } from './tick-file.ts';
+import { generateTicks, parseTickCsv, TICK_CSV_HEADER, tickToCsv } from './ticks.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'aurum-bench-lib-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('percentiles', () => {
+  it('uses the nearest rank, so every figure is a measured value', () => {
+    const sorted = Float64Array.from({ length: 100 }, (_, i) => i + 1); // 1..100
+    expect(percentileSorted(sorted, 50)).toBe(50);
+    expect(percentileSorted(sorted, 99)).toBe(99);
+    expect(percentileSorted(sorted, 100)).toBe(100);
+    expect(percentileSorted([7], 99)).toBe(7);
+    expect(percentileSorted([1, 2, 3], 50)).toBe(2);
+    expect(() => percentileSorted([], 50)).toThrow(RangeError);
+    expect(() => percentileSorted([1], 0)).toThrow(RangeError);
+  });
+
+  it('summarises unsorted samples without changing them', () => {
+    const samples = [5, 1, 4, 2, 3];
+    const s = summarize(samples);
+    expect(samples).toEqual([5, 1, 4, 2, 3]);
+    expect(s).toMatchObject({ count: 5, min: 1, p50: 3, p99: 5, max: 5, mean: 3 });
+    expect(fmt(12.345)).toBe('12.3');
+    expect(fmt(1234.5)).toBe('1235');
+  });
+});
+
+describe('tick generator', () => {
+  it('is deterministic for a seed and different across seeds', () => {
+    const a = [...generateTicks({ count: 500, seed: 7 })];
+    const b = [...generateTicks({ count: 500, seed: 7 })];
+    const c = [...generateTicks({ count: 500, seed: 8 })];
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    const r = seededRandom(1);
+    expect(r()).toBe(seededRandom(1)());
+  });
+
+  it('writes SHFE gold snapshots: 0.02 grid, bid < ask, in session, time ordered, day volume rising', () => {
+    const cal = makeCalendar();
+    const ticks = [...generateTicks({ count: 70_000 })]; // more than one trading day
+    const bad: string[] = [];
+    let prev = ticks[0]!;
+    let dayRolls = 0;
+    for (const t of ticks) {
+      const spread = t.askPrice - t.bidPrice;
+      if (t.bidPrice % 2 !== 0 || t.askPrice % 2 !== 0) bad.push(`off grid ${t.time}`);
+      if (spread !== 2 && spread !== 4) bad.push(`spread ${spread} at ${t.time}`);
+      if (t.lastPrice !== t.bidPrice && t.lastPrice !== t.askPrice) bad.push(`last off touch ${t.time}`);
+      if (Math.abs(t.lastPrice - 60_000) >= 6_000) bad.push(`price ${t.lastPrice} far from 600`); // within 10%
+      if (t !== prev) {
+        if (t.time <= prev.time) bad.push(`time order ${t.time}`);
+        if (t.volume < prev.volume) dayRolls++;
+      }
+      prev = t;
+    }
+    // Session check on a sample: sessionPhase is the slow part.
+    for (let i = 0; i < ticks.length; i += 97)
+      if (sessionPhase(cal, ticks[i]!.time) !== 'continuous') bad.push(`out of session ${ticks[i]!.time}`);
+    expect(bad.slice(0, 5)).toEqual([]);
+    expect(dayRolls).toBeGreaterThanOrEqual(1);
+  });
+
+  it('round-trips through CSV exactly and the runtime backtester reads the same file', () => {
+    const ticks = [...generateTicks({ count: 300, seed: 3 })];
+    const text = `${TICK_CSV_HEADER}\n${ticks.map(tickToCsv).join('\n')}\n`;
+    expect(parseTickCsv(text)).toEqual(ticks);
+    expect(parseTicks(text)).toEqual(ticks);
+    expect(() => parseTickCsv('a,b\n')).toThrow(/not a tick file/);
+  });
+
+  it('caches the file under a name that carries every input', () => {
+    const first = ensureTickFile({ count: 1000, seed: 5 }, dir);
+    const again = ensureTickFile({ count: 1000, seed: 5 }, dir);
+    const other = ensureTickFile({ count: 1000, seed: 6 }, dir);
+    expect(first.generated).toBe(true);
+    expect(again).toEqual({ path: first.path, generated: false });
+    expect(other.path).not.toBe(first.path);
+    expect(parseTickCsv(readFileSync(first.path, 'utf8'))).toHaveLength(1000);
+  });
+});
+
+describe('signal referee', () => {
+  it('signals on crossings only, after the warm-up', () => {
+    const flat = Array.from({ length: 10 }, () => ({ lastPrice: 60_000 }));
+    const up = Array.from({ length: 10 }, (_, i) => ({ lastPrice: 60_000 + 2 * (i + 1) }));
+    const down = Array.from({ length: 20 }, (_, i) => ({ lastPrice: 60_020 - 4 * (i + 1) }));
+    expect(countSignals(flat, 2, 3)).toEqual({ signals: 0, long: 0, short: 0 });
+    expect(countSignals([...flat, ...up], 2, 3)).toEqual({ signals: 1, long: 1, short: 0 });
+    expect(countSignals([...flat, ...up, ...down], 2, 3)).toEqual({ signals: 2, long: 1, short: 1 });
+    // Nothing before the slow average has its samples.
+    expect(countSignals([...up, ...down].slice(0, 5), 2, 30).signals).toBe(0);
+  });
+
+  it('trades often enough on the benchmark market for a good latency sample', () => {
+    const { signals } = countSignals(generateTicks({ count: 20_000 }), 5, 20);
+    expect(signals).toBeGreaterThan(500);
+  });
+});

@@ -10,6 +10,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, request } from 'undici';
 import { ApiError, ERROR_CODES, TransientError } from './errors.ts';
+import { withDefaults } from './options.ts';
 import { type KubeObject, objectPath } from './resources.ts';
 
 /** The single field manager for every object the operator writes. */
@@ -50,7 +51,7 @@ export class KubeClient {
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.kc = kc;
     this.server = cluster.server.replace(/\/$/, '');
-    this.opts = { connections: 16, authRefreshMs: 60_000, timeoutMs: 30_000, ...options };
+    this.opts = withDefaults({ connections: 16, authRefreshMs: 60_000, timeoutMs: 30_000 }, options);
   }
 
   private async auth(): Promise<{ agent: Agent; headers: Record<string, string> }> {

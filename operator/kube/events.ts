@@ -8,6 +8,7 @@ import type { Logger } from '../../common/log.ts';
 import type { KubeClient } from './client.ts';
 import type { Clock } from './clock.ts';
 import { isoSeconds } from './conditions.ts';
+import { withDefaults } from './options.ts';
 import { RESOURCES, resourcePath } from './resources.ts';
 
 export type EventType = 'Normal' | 'Warning';
@@ -41,7 +42,7 @@ export class KubeEventRecorder implements EventRecorder {
   private readonly recent = new Map<string, number>();
   private readonly o: Required<EventRecorderOptions>;
   constructor(options: EventRecorderOptions) {
-    this.o = { controller: 'aurum.dev/operator', dedupeMs: 600_000, ...options };
+    this.o = withDefaults({ controller: 'aurum.dev/operator', dedupeMs: 600_000 }, options);
   }
 
   event(regarding: EventSubject, type: EventType, reason: string, note: string): void {

@@ -12,6 +12,7 @@ import { type KubeConfig, Watch } from '@kubernetes/client-node';
 import type { Logger } from '../../common/log.ts';
 import type { KubeClient } from './client.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { withDefaults } from './options.ts';
 import { type KubeObject, objectKey, type ResourceType, resourcePath } from './resources.ts';
 
 export type InformerEvent = 'add' | 'update' | 'delete' | 'resync';
@@ -67,15 +68,17 @@ export class Informer<T extends KubeObject = KubeObject> {
   watchRestarts = 0;
 
   constructor(options: InformerOptions) {
-    this.o = {
-      resyncMs: 300_000,
-      watchTimeoutSeconds: 240,
-      inactivityMs: 150_000,
-      staleAfterMs: 180_000,
-      pageSize: 500,
-      clock: systemClock,
-      ...options,
-    };
+    this.o = withDefaults(
+      {
+        resyncMs: 300_000,
+        watchTimeoutSeconds: 240,
+        inactivityMs: 150_000,
+        staleAfterMs: 180_000,
+        pageSize: 500,
+        clock: systemClock,
+      },
+      options,
+    );
   }
 
   /** Subscribes to changes. Handlers must not throw (errors are logged and dropped). */

@@ -8,6 +8,7 @@ import type { Logger } from '../../common/log.ts';
 import type { KubeClient } from './client.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { isConflict, isNotFound } from './errors.ts';
+import { withDefaults } from './options.ts';
 import { RESOURCES, resourcePath } from './resources.ts';
 
 interface LeaseSpec {
@@ -70,14 +71,16 @@ export class LeaderElector {
   private lease: Lease | undefined;
 
   constructor(options: LeaderElectorOptions) {
-    this.o = {
-      name: 'aurum-operator',
-      leaseDurationMs: 15_000,
-      renewDeadlineMs: 10_000,
-      retryPeriodMs: 2_000,
-      clock: systemClock,
-      ...options,
-    };
+    this.o = withDefaults(
+      {
+        name: 'aurum-operator',
+        leaseDurationMs: 15_000,
+        renewDeadlineMs: 10_000,
+        retryPeriodMs: 2_000,
+        clock: systemClock,
+      },
+      options,
+    );
   }
 
   isLeader(): boolean {

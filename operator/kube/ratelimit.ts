@@ -3,6 +3,7 @@
  * larger of its own exponential backoff and a global token bucket, so one broken object backs off alone while
  * a storm of failures cannot hammer the API server.
  */
+import { withDefaults } from './options.ts';
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -24,7 +25,7 @@ export class RateLimiter {
   private readonly o: Required<RateLimiterOptions>;
 
   constructor(options: RateLimiterOptions = {}) {
-    this.o = { baseDelayMs: 100, maxDelayMs: 300_000, qps: 10, burst: 100, ...options };
+    this.o = withDefaults({ baseDelayMs: 100, maxDelayMs: 300_000, qps: 10, burst: 100 }, options);
     this.tokens = this.o.burst;
   }
 

@@ -27,7 +27,11 @@ export interface Component {
 
 const ok = async (url: string, tls = {}): Promise<string> => {
   const r = await httpGet(url, tls);
-  return r.status === 200 ? '' : r.status === 0 ? `unreachable (${r.body})` : `HTTP ${r.status}: ${r.body.slice(0, 200)}`;
+  return r.status === 200
+    ? ''
+    : r.status === 0
+      ? `unreachable (${r.body})`
+      : `HTTP ${r.status}: ${r.body.slice(0, 200)}`;
 };
 
 /** Every host process, in start order. */
@@ -42,7 +46,11 @@ export function components(l: Layout, id: HostIdentity): Component[] {
     c('etcd', 'etcd', etcdArgs(l), () => ok(`http://127.0.0.1:${PORTS.etcdClient}/health`)),
     {
       name: 'containerd',
-      spec: { name: 'containerd', bin: '/usr/bin/containerd', args: ['--config', `${l.config}/containerd.toml`] },
+      spec: {
+        name: 'containerd',
+        bin: '/usr/bin/containerd',
+        args: ['--config', `${l.config}/containerd.toml`],
+      },
       health: async () => {
         const r = run('ctr', ['--address', l.containerdSock, 'version'], { check: false, timeoutMs: 5000 });
         return r.code === 0 ? '' : `ctr version failed: ${r.stderr.trim().split('\n').pop()}`;
@@ -54,9 +62,13 @@ export function components(l: Layout, id: HostIdentity): Component[] {
     c('kube-controller-manager', 'kube-controller-manager', controllerManagerArgs(l), () =>
       ok(`https://127.0.0.1:${PORTS.controllerManager}/healthz`),
     ),
-    c('kube-scheduler', 'kube-scheduler', schedulerArgs(l), () => ok(`https://127.0.0.1:${PORTS.scheduler}/healthz`)),
+    c('kube-scheduler', 'kube-scheduler', schedulerArgs(l), () =>
+      ok(`https://127.0.0.1:${PORTS.scheduler}/healthz`),
+    ),
     c('kubelet', 'kubelet', kubeletArgs(l, id), () => ok(`http://127.0.0.1:${PORTS.kubeletHealthz}/healthz`)),
-    c('kube-proxy', 'kube-proxy', kubeProxyArgs(l), () => ok(`http://127.0.0.1:${PORTS.kubeProxyHealthz}/healthz`)),
+    c('kube-proxy', 'kube-proxy', kubeProxyArgs(l), () =>
+      ok(`http://127.0.0.1:${PORTS.kubeProxyHealthz}/healthz`),
+    ),
     c('kube-router', 'kube-router', kubeRouterArgs(l, id), () =>
       ok(`http://127.0.0.1:${PORTS.kubeRouterHealth}/healthz`),
     ),

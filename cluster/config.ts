@@ -101,7 +101,8 @@ export function hostIdentity(env: NodeJS.ProcessEnv = process.env): HostIdentity
   if (env.AURUM_NODE_IP) return { nodeName, nodeIp: env.AURUM_NODE_IP };
   for (const [ifname, addrs] of Object.entries(networkInterfaces())) {
     if (ifname === NET.cniBridge || ifname.startsWith('docker') || ifname.startsWith('veth')) continue;
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return { nodeName, nodeIp: a.address };
+    for (const a of addrs ?? [])
+      if (a.family === 'IPv4' && !a.internal) return { nodeName, nodeIp: a.address };
   }
   throw new Error('no non-loopback IPv4 address found; set AURUM_NODE_IP');
 }

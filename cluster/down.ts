@@ -5,7 +5,7 @@
  * ipsets, the kubepods cgroups and the cluster state. Kept: the binary cache, containerd's image store
  * (so images need not be reloaded) and the logs. Safe to run on a half-finished `up`, and twice.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { components } from './components.ts';
 import { hostIdentity, type Layout, NET } from './config.ts';
@@ -28,7 +28,8 @@ async function stop(l: Layout, name: string): Promise<string> {
 
 /** Kills and deletes every container of the cluster's containerd (namespace k8s.io). */
 function removeContainers(l: Layout): string {
-  const ctr = (...a: string[]) => run('ctr', ['--address', l.containerdSock, '-n', 'k8s.io', ...a], { check: false, timeoutMs: 60_000 });
+  const ctr = (...a: string[]) =>
+    run('ctr', ['--address', l.containerdSock, '-n', 'k8s.io', ...a], { check: false, timeoutMs: 60_000 });
   if (ctr('version').code !== 0) return 'containerd not running';
   const tasks = ctr('tasks', 'ls', '-q').stdout.split('\n').filter(Boolean);
   for (const t of tasks) ctr('tasks', 'kill', '-s', 'SIGKILL', '-a', t);
@@ -67,9 +68,10 @@ function unmountAll(l: Layout): string {
   let n = 0;
   for (let pass = 0; pass < 3; pass++) {
     const mounts = clusterMounts(readFileSync('/proc/self/mountinfo', 'utf8'), prefixes);
-    const netns = clusterMounts(readFileSync('/proc/self/mountinfo', 'utf8'), ['/run/netns', '/var/run/netns']).filter((p) =>
-      /\/cni-[0-9a-f-]+$/.test(p),
-    );
+    const netns = clusterMounts(readFileSync('/proc/self/mountinfo', 'utf8'), [
+      '/run/netns',
+      '/var/run/netns',
+    ]).filter((p) => /\/cni-[0-9a-f-]+$/.test(p));
     if (!mounts.length && !netns.length) break;
     for (const m of [...mounts, ...netns]) {
       if (run('umount', [m], { check: false }).code !== 0) run('umount', ['-l', m], { check: false });
@@ -149,9 +151,15 @@ function removeState(l: Layout): string {
 export const DOWN_STEPS: readonly Step<DownContext>[] = [
   { name: 'stop kubelet', run: ({ l }) => stop(l, 'kubelet') },
   { name: 'remove containers', run: ({ l }) => removeContainers(l) },
-  ...['kube-router', 'kube-proxy', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd', 'containerd'].map(
-    (name): Step<DownContext> => ({ name: `stop ${name}`, run: ({ l }) => stop(l, name) }),
-  ),
+  ...[
+    'kube-router',
+    'kube-proxy',
+    'kube-scheduler',
+    'kube-controller-manager',
+    'kube-apiserver',
+    'etcd',
+    'containerd',
+  ].map((name): Step<DownContext> => ({ name: `stop ${name}`, run: ({ l }) => stop(l, name) })),
   {
     name: 'stop leftover shims',
     run: async ({ l }) => {

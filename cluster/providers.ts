@@ -45,7 +45,8 @@ const KIND_NAME = 'aurum';
 export const kind = {
   kubeconfig: (): string => `${process.env.HOME ?? '/root'}/.kube/aurum-kind.kubeconfig`,
   up(): string {
-    if (!which('kind')) throw new Error('provider "kind" needs the kind CLI on PATH (https://kind.sigs.k8s.io)');
+    if (!which('kind'))
+      throw new Error('provider "kind" needs the kind CLI on PATH (https://kind.sigs.k8s.io)');
     const exists = run('kind', ['get', 'clusters'], { check: false }).stdout.split('\n').includes(KIND_NAME);
     if (!exists) run('kind', ['create', 'cluster', '--name', KIND_NAME, '--kubeconfig', kind.kubeconfig()]);
     return kind.kubeconfig();

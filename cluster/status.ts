@@ -35,15 +35,37 @@ export async function clusterStatus(l: Layout): Promise<StatusLine[]> {
   }
   const api = out.find((s) => s.name === 'kube-apiserver');
   if (api?.ok) {
-    const ready = kubectl(l, ['get', 'node', id.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
-    out.push({ name: `node ${id.nodeName}`, ok: ready.stdout.trim() === 'True', detail: `Ready=${ready.stdout.trim() || 'unknown'}` });
+    const ready = kubectl(l, [
+      'get',
+      'node',
+      id.nodeName,
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+    ]);
+    out.push({
+      name: `node ${id.nodeName}`,
+      ok: ready.stdout.trim() === 'True',
+      detail: `Ready=${ready.stdout.trim() || 'unknown'}`,
+    });
     for (const [ns, name] of [
       ['kube-system', 'coredns'],
       ['local-path-storage', 'local-path-provisioner'],
     ] as const) {
-      const r = kubectl(l, ['-n', ns, 'get', 'deployment', name, '-o', 'jsonpath={.status.availableReplicas}/{.spec.replicas}']);
+      const r = kubectl(l, [
+        '-n',
+        ns,
+        'get',
+        'deployment',
+        name,
+        '-o',
+        'jsonpath={.status.availableReplicas}/{.spec.replicas}',
+      ]);
       const v = r.stdout.trim();
-      out.push({ name, ok: r.code === 0 && /^(\d+)\/\1$/.test(v), detail: r.code === 0 ? `available ${v}` : r.stderr.trim() });
+      out.push({
+        name,
+        ok: r.code === 0 && /^(\d+)\/\1$/.test(v),
+        detail: r.code === 0 ? `available ${v}` : r.stderr.trim(),
+      });
     }
   }
   return out;

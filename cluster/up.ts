@@ -6,15 +6,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { binary, ensureBuild, ensurePause, GO_BUILDS, isCached, downloadModule } from './build/binaries.ts';
+import { binary, downloadModule, ensureBuild, ensurePause, GO_BUILDS, isCached } from './build/binaries.ts';
 import { type Component, components } from './components.ts';
 import { ADDON_IMAGES, type HostIdentity, hostIdentity, type Layout, PORTS, VERSIONS } from './config.ts';
 import { ensureForwardAccept } from './host/iptables.ts';
 import { ensureAddonImages } from './images/addons.ts';
-import { livePid, logFile, logTail, startProc, stopProc } from './lib/procs.ts';
 import { portFree } from './lib/ports.ts';
+import { livePid, logFile, logTail, startProc, stopProc } from './lib/procs.ts';
 import { poll, run, which } from './lib/sh.ts';
 import { type Step, StepError } from './lib/steps.ts';
+import { generatePki } from './pki/generate.ts';
 import { corednsManifests, patchLocalPathManifest, rbacManifests } from './render/addons.ts';
 import {
   renderCniConflist,
@@ -23,7 +24,6 @@ import {
   renderKubeletConfig,
   renderKubeProxyConfig,
 } from './render/node.ts';
-import { generatePki } from './pki/generate.ts';
 
 /** What the steps share. */
 export interface UpContext {
@@ -59,7 +59,11 @@ const COMPONENT_PORTS: Record<string, number[]> = {
 };
 
 /** Starts a component unless it already runs healthy; waits until its health probe passes. */
-async function ensureComponent(ctx: UpContext, name: string, timeoutMs = 90_000): Promise<string | undefined> {
+async function ensureComponent(
+  ctx: UpContext,
+  name: string,
+  timeoutMs = 90_000,
+): Promise<string | undefined> {
   const c = comp(ctx, name);
   const dirs = { run: ctx.l.run, logs: ctx.l.logs };
   const log = logFile(dirs, name);
@@ -76,11 +80,15 @@ async function ensureComponent(ctx: UpContext, name: string, timeoutMs = 90_000)
   }
   startProc(dirs, c.spec);
   let last = '';
-  const ok = await poll(async () => {
-    if (!livePid(dirs, name, c.spec.bin)) throw new StepError(`${name} exited:\n${logTail(log)}`, { log });
-    last = await c.health();
-    return last === '';
-  }, timeoutMs, 500).catch((e) => {
+  const ok = await poll(
+    async () => {
+      if (!livePid(dirs, name, c.spec.bin)) throw new StepError(`${name} exited:\n${logTail(log)}`, { log });
+      last = await c.health();
+      return last === '';
+    },
+    timeoutMs,
+    500,
+  ).catch((e) => {
     throw e;
   });
   if (!ok) {
@@ -95,21 +103,38 @@ async function ensureComponent(ctx: UpContext, name: string, timeoutMs = 90_000)
 
 async function stepPreflight(ctx: UpContext): Promise<string> {
   if (process.getuid?.() !== 0) throw new StepError('must run as root', { fix: 'run as root (sudo)' });
-  const need = ['containerd', 'ctr', 'runc', 'iptables', 'iptables-save', 'ipset', 'conntrack', 'openssl', 'docker', 'ip'];
+  const need = [
+    'containerd',
+    'ctr',
+    'runc',
+    'iptables',
+    'iptables-save',
+    'ipset',
+    'conntrack',
+    'openssl',
+    'docker',
+    'ip',
+  ];
   const missing = need.filter((b) => !which(b));
   if (!existsSync('/usr/lib/cni/bridge')) missing.push('/usr/lib/cni/bridge');
-  if (missing.length) throw new StepError(`missing on this machine: ${missing.join(', ')}`, { fix: FIX_SETUP });
+  if (missing.length)
+    throw new StepError(`missing on this machine: ${missing.join(', ')}`, { fix: FIX_SETUP });
   if (!existsSync('/sys/fs/cgroup/memory') && !existsSync('/sys/fs/cgroup/cgroup.controllers')) {
     throw new StepError('no cgroup hierarchy found under /sys/fs/cgroup');
   }
   for (const d of [ctx.l.state, ctx.l.logs, ctx.l.run, ctx.l.config]) mkdirSync(d, { recursive: true });
   // Reuse: everything runs for the same identity -> nothing to do beyond health checks.
-  const prev = existsSync(ctx.l.identity) ? (JSON.parse(readFileSync(ctx.l.identity, 'utf8')) as HostIdentity) : undefined;
+  const prev = existsSync(ctx.l.identity)
+    ? (JSON.parse(readFileSync(ctx.l.identity, 'utf8')) as HostIdentity)
+    : undefined;
   const same = prev && prev.nodeName === ctx.id.nodeName && prev.nodeIp === ctx.id.nodeIp;
   if (prev && !same) {
-    throw new StepError(`host identity changed (${prev.nodeName}/${prev.nodeIp} -> ${ctx.id.nodeName}/${ctx.id.nodeIp})`, {
-      fix: 'run `npm run cluster -- down` first, then `up` (certificates are regenerated)',
-    });
+    throw new StepError(
+      `host identity changed (${prev.nodeName}/${prev.nodeIp} -> ${ctx.id.nodeName}/${ctx.id.nodeIp})`,
+      {
+        fix: 'run `npm run cluster -- down` first, then `up` (certificates are regenerated)',
+      },
+    );
   }
   if (same) {
     const health = await Promise.all(ctx.comps.map(async (c) => (await c.health()) === ''));
@@ -122,7 +147,9 @@ async function stepBinaries(ctx: UpContext): Promise<string> {
   const built: string[] = [];
   for (const b of GO_BUILDS) {
     if (isCached(ctx.l, b)) continue;
-    console.log(`  building ${b.module}@${b.version} (${Object.keys(b.binaries).join(', ')}); log in ${ctx.cacheRoot}/build/${b.name}-${b.version}/build.log`);
+    console.log(
+      `  building ${b.module}@${b.version} (${Object.keys(b.binaries).join(', ')}); log in ${ctx.cacheRoot}/build/${b.name}-${b.version}/build.log`,
+    );
     try {
       await ensureBuild(ctx.l, b, ctx.cacheRoot);
     } catch (e) {
@@ -153,11 +180,18 @@ function stepHostNetwork(): string {
 
 function stepPki(ctx: UpContext): string {
   const { l, id } = ctx;
-  const fresh = !existsSync(join(l.pki, 'ca.crt')) || !livePid({ run: l.run, logs: l.logs }, 'kube-apiserver');
+  const fresh =
+    !existsSync(join(l.pki, 'ca.crt')) || !livePid({ run: l.run, logs: l.logs }, 'kube-apiserver');
   if (fresh) generatePki(l.pki, id);
   const server = `https://${id.nodeIp}:${PORTS.apiserver}`;
   const kc = (user: string, certName: string) =>
-    renderKubeconfig({ server, caFile: `${l.pki}/ca.crt`, certFile: `${l.pki}/${certName}.crt`, keyFile: `${l.pki}/${certName}.key`, user });
+    renderKubeconfig({
+      server,
+      caFile: `${l.pki}/ca.crt`,
+      certFile: `${l.pki}/${certName}.crt`,
+      keyFile: `${l.pki}/${certName}.key`,
+      user,
+    });
   writeFileSync(l.adminKubeconfig, kc('admin', 'admin'), { mode: 0o600 });
   for (const [file, cert] of [
     ['controller-manager', 'controller-manager'],
@@ -192,8 +226,15 @@ function stepAddonImages(ctx: UpContext): string {
 
 function apply(ctx: UpContext, objs: unknown[], what: string): void {
   const yaml = objs.map((o) => stringify(o)).join('---\n');
-  const r = kubectl(ctx.l, ['apply', '--server-side', '--force-conflicts', '--field-manager=aurum-cluster', '-f', '-'], yaml);
-  if (r.code !== 0) throw new StepError(`applying ${what} failed: ${r.stderr.trim()}`, { log: logFile(ctx.l, 'kube-apiserver') });
+  const r = kubectl(
+    ctx.l,
+    ['apply', '--server-side', '--force-conflicts', '--field-manager=aurum-cluster', '-f', '-'],
+    yaml,
+  );
+  if (r.code !== 0)
+    throw new StepError(`applying ${what} failed: ${r.stderr.trim()}`, {
+      log: logFile(ctx.l, 'kube-apiserver'),
+    });
 }
 
 function stepRbac(ctx: UpContext): string {
@@ -203,11 +244,15 @@ function stepRbac(ctx: UpContext): string {
 
 async function stepPodCidr(ctx: UpContext): Promise<string> {
   let cidr = '';
-  const ok = await poll(() => {
-    const r = kubectl(ctx.l, ['get', 'node', ctx.id.nodeName, '-o', 'jsonpath={.spec.podCIDR}']);
-    cidr = r.code === 0 ? r.stdout.trim() : '';
-    return cidr !== '';
-  }, 90_000, 1000);
+  const ok = await poll(
+    () => {
+      const r = kubectl(ctx.l, ['get', 'node', ctx.id.nodeName, '-o', 'jsonpath={.spec.podCIDR}']);
+      cidr = r.code === 0 ? r.stdout.trim() : '';
+      return cidr !== '';
+    },
+    90_000,
+    1000,
+  );
   if (!ok) {
     throw new StepError(`node ${ctx.id.nodeName} did not register or got no podCIDR within 90s`, {
       log: logFile(ctx.l, 'kubelet'),
@@ -230,10 +275,26 @@ async function stepAddons(ctx: UpContext): Promise<string> {
 }
 
 async function waitRollout(ctx: UpContext, ns: string, name: string): Promise<void> {
-  const r = run(binary(ctx.l, 'kubectl'), ['--kubeconfig', ctx.l.adminKubeconfig, '-n', ns, 'rollout', 'status', `deployment/${name}`, '--timeout=180s'], { check: false });
+  const r = run(
+    binary(ctx.l, 'kubectl'),
+    [
+      '--kubeconfig',
+      ctx.l.adminKubeconfig,
+      '-n',
+      ns,
+      'rollout',
+      'status',
+      `deployment/${name}`,
+      '--timeout=180s',
+    ],
+    { check: false },
+  );
   if (r.code !== 0) {
     const pods = kubectl(ctx.l, ['-n', ns, 'get', 'pods', '-o', 'wide']).stdout;
-    const events = kubectl(ctx.l, ['-n', ns, 'get', 'events', '--sort-by=.lastTimestamp']).stdout.split('\n').slice(-10).join('\n');
+    const events = kubectl(ctx.l, ['-n', ns, 'get', 'events', '--sort-by=.lastTimestamp'])
+      .stdout.split('\n')
+      .slice(-10)
+      .join('\n');
     throw new StepError(`${ns}/${name} not available: ${r.stderr.trim()}\n${pods}\n${events}`, {
       log: logFile(ctx.l, 'kubelet'),
       fix: 'check the kubelet and containerd logs',
@@ -242,10 +303,20 @@ async function waitRollout(ctx: UpContext, ns: string, name: string): Promise<vo
 }
 
 async function stepReady(ctx: UpContext): Promise<string> {
-  const ok = await poll(() => {
-    const r = kubectl(ctx.l, ['get', 'node', ctx.id.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
-    return r.stdout.trim() === 'True';
-  }, 120_000, 1000);
+  const ok = await poll(
+    () => {
+      const r = kubectl(ctx.l, [
+        'get',
+        'node',
+        ctx.id.nodeName,
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+      ]);
+      return r.stdout.trim() === 'True';
+    },
+    120_000,
+    1000,
+  );
   if (!ok) throw new StepError('node not Ready within 120s', { log: logFile(ctx.l, 'kubelet') });
   await waitRollout(ctx, 'kube-system', 'coredns');
   await waitRollout(ctx, 'local-path-storage', 'local-path-provisioner');
@@ -257,33 +328,27 @@ const comp$ = (name: string, timeoutMs?: number): Step<UpContext> => ({
   run: (ctx) => ensureComponent(ctx, name, timeoutMs),
 });
 
-/** Wraps a step so it is skipped when the whole cluster already runs. */
-const unlessUp = (s: Step<UpContext>): Step<UpContext> => ({
-  name: s.name,
-  run: (ctx) => (ctx.alreadyUp ? 'skipped (up)' : s.run(ctx)),
-});
-
 /** The `up` procedure. */
+export const PREFLIGHT: Step<UpContext> = { name: 'preflight', run: stepPreflight };
+
+/** The `up` procedure after preflight (skipped as a whole when preflight finds the cluster up). */
 export const UP_STEPS: readonly Step<UpContext>[] = [
-  { name: 'preflight', run: stepPreflight },
-  ...[
-    { name: 'binaries', run: stepBinaries },
-    { name: 'host network', run: stepHostNetwork },
-    { name: 'certificates and configs', run: stepPki },
-    comp$('etcd'),
-    { name: 'containerd', run: stepContainerd },
-    { name: 'add-on images', run: stepAddonImages },
-    comp$('kube-apiserver', 120_000),
-    { name: 'RBAC', run: stepRbac },
-    comp$('kube-controller-manager'),
-    comp$('kube-scheduler'),
-    comp$('kubelet'),
-    { name: 'pod network (CNI)', run: stepPodCidr },
-    comp$('kube-proxy'),
-    comp$('kube-router'),
-    { name: 'add-ons', run: stepAddons },
-    { name: 'ready', run: stepReady },
-  ].map(unlessUp),
+  { name: 'binaries', run: stepBinaries },
+  { name: 'host network', run: stepHostNetwork },
+  { name: 'certificates and configs', run: stepPki },
+  comp$('etcd'),
+  { name: 'containerd', run: stepContainerd },
+  { name: 'add-on images', run: stepAddonImages },
+  comp$('kube-apiserver', 120_000),
+  { name: 'RBAC', run: stepRbac },
+  comp$('kube-controller-manager'),
+  comp$('kube-scheduler'),
+  comp$('kubelet'),
+  { name: 'pod network (CNI)', run: stepPodCidr },
+  comp$('kube-proxy'),
+  comp$('kube-router'),
+  { name: 'add-ons', run: stepAddons },
+  { name: 'ready', run: stepReady },
 ];
 
 /** Builds the context for the local provider. */

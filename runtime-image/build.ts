@@ -6,11 +6,12 @@
  * Flags: `--only <name>[,<name>]` builds a subset; `--no-load` skips loading into the cluster.
  * Env: BASE_IMAGE overrides the base (e.g. node:24-bookworm-slim, where a registry is reachable).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPaths, layout } from '../cluster/config.ts';
-import { BASE_IMAGE, ensureBaseImage, imageLabel } from '../cluster/images/base.ts';
 import { containerdImages, loadIntoContainerd } from '../cluster/images/addons.ts';
+import { BASE_IMAGE, ensureBaseImage, imageLabel } from '../cluster/images/base.ts';
 import {
   buildImage,
   dockerImageId,
@@ -20,8 +21,8 @@ import {
   stageModules,
   stageSources,
 } from '../cluster/images/project.ts';
-import { kind, providerName } from '../cluster/providers.ts';
 import { run } from '../cluster/lib/sh.ts';
+import { kind, providerName } from '../cluster/providers.ts';
 import { NODE_BINARY } from './base/build.ts';
 
 const repo = join(import.meta.dirname, '..');
@@ -29,7 +30,9 @@ const repo = join(import.meta.dirname, '..');
 function step<T>(title: string, fn: () => T): T {
   const t0 = Date.now();
   const r = fn();
-  console.log(`✓ ${title}${typeof r === 'string' ? ` — ${r}` : ''} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  console.log(
+    `✓ ${title}${typeof r === 'string' ? ` — ${r}` : ''} (${((Date.now() - t0) / 1000).toFixed(1)}s)`,
+  );
   return r;
 }
 
@@ -48,17 +51,22 @@ function main(): number {
   const baseRef = process.env.BASE_IMAGE ?? BASE_IMAGE;
   if (baseRef === BASE_IMAGE) step('base image', () => ensureBaseImage(paths.cache, NODE_BINARY));
   const baseId = dockerImageId(baseRef) ?? baseRef;
-  const images = projectImages(readdirSync(join(repo, 'runtime-image'))).filter((i) => !only || only.has(i.name));
+  const images = projectImages(readdirSync(join(repo, 'runtime-image'))).filter(
+    (i) => !only || only.has(i.name),
+  );
   if (images.length === 0) {
     console.log('no runtime-image/Dockerfile.<name> to build');
     return 0;
   }
   const mods = step('production node_modules', () => ensureProdModules(repo, paths.cache));
   const stage = join(paths.cache, 'stage');
+  process.on('exit', () => run('rm', ['-rf', stage], { check: false }));
   const sources = step('stage build context', () => stageSources(repo, stage));
   stageModules(mods.dir, stage);
   const loadedFile = join(paths.cache, 'images-loaded.json');
-  const loaded: Record<string, string> = existsSync(loadedFile) ? JSON.parse(readFileSync(loadedFile, 'utf8')) : {};
+  const loaded: Record<string, string> = existsSync(loadedFile)
+    ? JSON.parse(readFileSync(loadedFile, 'utf8'))
+    : {};
   const inCluster = provider === 'local' && !noLoad ? containerdImages(l.containerdSock) : new Set<string>();
   let failed = 0;
   for (const img of images) {
@@ -91,4 +99,18 @@ function main(): number {
   return failed ? 1 : 0;
 }
 
-process.exitCode = main();
+/**
+ * Several engineers (and CI steps) may run `npm run images` at once: they share Docker and the caches,
+ * so the whole run holds an exclusive lock (re-executing itself under flock(1)).
+ */
+const LOCK = '/var/cache/aurum/images.lock';
+if (process.env.AURUM_IMAGES_LOCKED !== '1') {
+  mkdirSync('/var/cache/aurum', { recursive: true });
+  const r = spawnSync('flock', [LOCK, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, AURUM_IMAGES_LOCKED: '1' },
+  });
+  process.exitCode = r.status ?? 1;
+} else {
+  process.exitCode = main();
+}

@@ -52,7 +52,9 @@ function fail(msg: string): never {
 
 function timed(title: string, fn: () => void | Promise<void>): Promise<void> {
   const t0 = Date.now();
-  return Promise.resolve(fn()).then(() => console.log(`✓ ${title} (${((Date.now() - t0) / 1000).toFixed(1)}s)`));
+  return Promise.resolve(fn()).then(() =>
+    console.log(`✓ ${title} (${((Date.now() - t0) / 1000).toFixed(1)}s)`),
+  );
 }
 
 /** Installs the packages whose probe file is missing. */
@@ -68,7 +70,8 @@ function installPackages(): void {
   try {
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
     const upd = run('apt-get', ['update', '-q'], { env, check: false });
-    if (upd.code !== 0) fail(`apt-get update failed (is the Debian mirror reachable?):\n${upd.stderr.slice(-2000)}`);
+    if (upd.code !== 0)
+      fail(`apt-get update failed (is the Debian mirror reachable?):\n${upd.stderr.slice(-2000)}`);
     const inst = run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
       env,
       check: false,
@@ -78,11 +81,15 @@ function installPackages(): void {
     if (!hadPolicy) rmSync(policy, { force: true });
   }
   const still = PACKAGES.filter((p) => !existsSync(p.probe));
-  if (still.length) fail(`still missing after install: ${still.map((p) => `${p.pkg} (${p.probe})`).join(', ')}`);
+  if (still.length)
+    fail(`still missing after install: ${still.map((p) => `${p.pkg} (${p.probe})`).join(', ')}`);
 }
 
 function dockerAnswers(): boolean {
-  return run('docker', ['version', '--format', '{{.Server.Version}}'], { check: false, timeoutMs: 10_000 }).code === 0;
+  return (
+    run('docker', ['version', '--format', '{{.Server.Version}}'], { check: false, timeoutMs: 10_000 })
+      .code === 0
+  );
 }
 
 /** Starts dockerd in the background unless it already answers. */

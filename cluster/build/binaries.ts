@@ -4,7 +4,16 @@
  * a miss generates the wrapper module (see gomod.ts) and runs `go build` for each binary. Cold on 2 cores:
  * tens of minutes for kubernetes; the Go build cache makes a rebuild of one version a few minutes.
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { type Layout, VERSIONS } from '../config.ts';
 import { run, runLogged, which } from '../lib/sh.ts';
@@ -31,10 +40,9 @@ export const GO_BUILDS: readonly GoBuild[] = [
     module: 'k8s.io/kubernetes',
     version: VERSIONS.kubernetes,
     binaries: Object.fromEntries(
-      ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'].map((b) => [
-        b,
-        `${K8S}/${b}`,
-      ]),
+      ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'].map(
+        (b) => [b, `${K8S}/${b}`],
+      ),
     ),
     // A fixed date keeps the binaries reproducible; the version is what matters.
     ldflags: kubeVersionLdflags(VERSIONS.kubernetes, '2026-01-01T00:00:00Z'),
@@ -121,10 +129,15 @@ export async function ensureBuild(l: Layout, b: GoBuild, cacheRoot: string): Pro
       const dest = join(out, name);
       if (existsSync(dest)) continue;
       writeFileSync(fd, `\n=== ${name} (${pkg}) ${new Date().toISOString()}\n`);
-      const code = await runLogged('go', ['build', '-ldflags', b.ldflags ?? '-s -w', '-o', `${dest}.tmp`, pkg], fd, {
-        cwd: work,
-        env: { CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
-      });
+      const code = await runLogged(
+        'go',
+        ['build', '-ldflags', b.ldflags ?? '-s -w', '-o', `${dest}.tmp`, pkg],
+        fd,
+        {
+          cwd: work,
+          env: { CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+        },
+      );
       if (code !== 0) throw new Error(`go build ${pkg} failed (exit ${code}); see ${logPath}`);
       renameSync(`${dest}.tmp`, dest);
     }

@@ -58,7 +58,10 @@ export function removeClusterIptables(): number {
 export function removeClusterIpsets(): number {
   const r = run('ipset', ['list', '-n'], { check: false });
   if (r.code !== 0) return 0;
-  const names = r.stdout.split('\n').map((s) => s.trim()).filter((n) => n && (owned(n) || owned(n.replace(/^inet6:/, ''))));
+  const names = r.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((n) => n && (owned(n) || owned(n.replace(/^inet6:/, ''))));
   for (const n of names) run('ipset', ['destroy', n], { check: false });
   return names.length;
 }

@@ -30,18 +30,21 @@ export function addonImages(l: Layout): ScratchImage[] {
     {
       ref: ADDON_IMAGES.coredns,
       files: { coredns: binary(l, 'coredns') },
-      dockerfile: 'FROM scratch\nCOPY coredns /coredns\nUSER 65534:65534\nEXPOSE 1053 1053/udp\nENTRYPOINT ["/coredns"]\n',
+      dockerfile:
+        'FROM scratch\nCOPY coredns /coredns\nUSER 65534:65534\nEXPOSE 1053 1053/udp\nENTRYPOINT ["/coredns"]\n',
     },
     {
       ref: ADDON_IMAGES.localPath,
       files: { 'local-path-provisioner': binary(l, 'local-path-provisioner') },
-      dockerfile: 'FROM scratch\nCOPY local-path-provisioner /local-path-provisioner\nENTRYPOINT ["/local-path-provisioner"]\n',
+      dockerfile:
+        'FROM scratch\nCOPY local-path-provisioner /local-path-provisioner\nENTRYPOINT ["/local-path-provisioner"]\n',
     },
     {
       ref: ADDON_IMAGES.helper,
       files: { busybox: BUSYBOX },
       // The helper pod runs `sh /script/setup` (mkdir/rm of the volume directory) as root on the host path.
-      dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
+      dockerfile:
+        'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
     },
   ];
 }
@@ -49,7 +52,14 @@ export function addonImages(l: Layout): ScratchImage[] {
 /** Image references present in the cluster's containerd (namespace k8s.io). */
 export function containerdImages(sock: string): Set<string> {
   const r = run('ctr', ['--address', sock, '-n', 'k8s.io', 'images', 'ls', '-q'], { check: false });
-  return new Set(r.code === 0 ? r.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : []);
+  return new Set(
+    r.code === 0
+      ? r.stdout
+          .split('\n')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
 }
 
 /** `docker save <ref> | ctr import`: makes a locally built image available to the kubelet. */

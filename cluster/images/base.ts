@@ -5,7 +5,16 @@
  * and a content-hash label so an unchanged base is never rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, which } from '../lib/sh.ts';
@@ -37,7 +46,9 @@ export function appUserLines(uid = 1000): { passwd: string; group: string } {
 
 /** Label value of a local image, or undefined if the image is absent. */
 export function imageLabel(ref: string, label = HASH_LABEL): string | undefined {
-  const r = run('docker', ['image', 'inspect', '--format', `{{index .Config.Labels "${label}"}}`, ref], { check: false });
+  const r = run('docker', ['image', 'inspect', '--format', `{{index .Config.Labels "${label}"}}`, ref], {
+    check: false,
+  });
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -54,7 +65,9 @@ export function ensureRootfsTarball(cacheRoot: string): string {
   mkdirSync(dir, { recursive: true });
   const root = mkdtempSync(join(tmpdir(), 'aurum-rootfs-'));
   try {
-    run('debootstrap', ['--variant=minbase', `--include=${INCLUDE.join(',')}`, SUITE, root, MIRROR], { timeoutMs: 900_000 });
+    run('debootstrap', ['--variant=minbase', `--include=${INCLUDE.join(',')}`, SUITE, root, MIRROR], {
+      timeoutMs: 900_000,
+    });
     rmSync(join(root, 'var/cache/apt/archives'), { recursive: true, force: true });
     mkdirSync(join(root, 'var/cache/apt/archives/partial'), { recursive: true });
     run('tar', ['-C', root, '-cf', `${tar}.tmp`, '.']);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,9 +7,26 @@ import { imageHash, includeInContext, projectImages, stageSources } from './proj
 
 describe('projectImages', () => {
   it('maps Dockerfile.<name> to docker.io/aurum/<name>:0.1.0 and ignores other files', () => {
-    expect(projectImages(['build.ts', 'Dockerfile.toolbox', 'Dockerfile.operator', 'Dockerfile', 'base', 'Dockerfile.x.bak'])).toEqual([
-      { name: 'operator', dockerfile: 'runtime-image/Dockerfile.operator', ref: 'docker.io/aurum/operator:0.1.0' },
-      { name: 'toolbox', dockerfile: 'runtime-image/Dockerfile.toolbox', ref: 'docker.io/aurum/toolbox:0.1.0' },
+    expect(
+      projectImages([
+        'build.ts',
+        'Dockerfile.toolbox',
+        'Dockerfile.operator',
+        'Dockerfile',
+        'base',
+        'Dockerfile.x.bak',
+      ]),
+    ).toEqual([
+      {
+        name: 'operator',
+        dockerfile: 'runtime-image/Dockerfile.operator',
+        ref: 'docker.io/aurum/operator:0.1.0',
+      },
+      {
+        name: 'toolbox',
+        dockerfile: 'runtime-image/Dockerfile.toolbox',
+        ref: 'docker.io/aurum/toolbox:0.1.0',
+      },
     ]);
   });
 });
@@ -29,7 +46,8 @@ describe('imageHash', () => {
     const h = imageHash(p);
     expect(h).toHaveLength(16);
     expect(imageHash({ ...p })).toBe(h);
-    for (const k of Object.keys(p) as Array<keyof typeof p>) expect(imageHash({ ...p, [k]: 'changed' })).not.toBe(h);
+    for (const k of Object.keys(p) as Array<keyof typeof p>)
+      expect(imageHash({ ...p, [k]: 'changed' })).not.toBe(h);
   });
 });
 

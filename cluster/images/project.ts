@@ -12,16 +12,34 @@
  * staged sources + lockfile + base image) changed; the hash is stored as an image label.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { run } from '../lib/sh.ts';
-import { BASE_IMAGE, HASH_LABEL, imageLabel } from './base.ts';
+import { BASE_IMAGE, HASH_LABEL } from './base.ts';
 
 /** Image tag of every project image. */
 export const IMAGE_TAG = '0.1.0';
 
 /** Directories of the repository copied into the build context (when present). */
-export const SOURCE_DIRS = ['common', 'operator', 'runtime', 'simulator', 'sidecar', 'crds', 'runtime-image', 'examples'] as const;
+export const SOURCE_DIRS = [
+  'common',
+  'operator',
+  'runtime',
+  'simulator',
+  'sidecar',
+  'crds',
+  'runtime-image',
+  'examples',
+] as const;
 const ROOT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', '.dockerignore'] as const;
 
 /** One image to build. */
@@ -60,7 +78,10 @@ export function ensureProdModules(repo: string, cacheRoot: string): { dir: strin
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     for (const f of ['package.json', 'package-lock.json']) cpSync(join(repo, f), join(dir, f));
-    run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, timeoutMs: 900_000 });
+    run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: dir,
+      timeoutMs: 900_000,
+    });
     writeFileSync(join(dir, '.complete'), `${new Date().toISOString()}\n`);
   }
   return { dir: join(dir, 'node_modules'), hash };
@@ -68,7 +89,8 @@ export function ensureProdModules(repo: string, cacheRoot: string): { dir: strin
 
 /** Copies the sources into `stage` (wiped first) and returns a hash over every staged source file. */
 export function stageSources(repo: string, stage: string): string {
-  rmSync(stage, { recursive: true, force: true });
+  // `rm -rf`: Node's recursive rm trips over large hard-linked trees (ENOTEMPTY).
+  run('rm', ['-rf', stage]);
   mkdirSync(stage, { recursive: true });
   const h = createHash('sha256');
   const copy = (rel: string) => {
@@ -102,7 +124,12 @@ export function stageModules(modulesDir: string, stage: string): void {
 }
 
 /** Pure: the content hash of one image. */
-export function imageHash(parts: { dockerfile: string; sources: string; lock: string; base: string }): string {
+export function imageHash(parts: {
+  dockerfile: string;
+  sources: string;
+  lock: string;
+  base: string;
+}): string {
   return sha(`${parts.dockerfile}\n${parts.sources}\n${parts.lock}\n${parts.base}`).slice(0, 16);
 }
 
@@ -127,7 +154,9 @@ export function buildImage(img: ProjectImage, stage: string, hash: string, baseI
     { env: { DOCKER_BUILDKIT: '0' }, check: false, timeoutMs: 1_800_000 },
   );
   if (r.code !== 0) {
-    throw new Error(`docker build of ${img.ref} (${img.dockerfile}) failed:\n${(r.stdout + r.stderr).trim().split('\n').slice(-25).join('\n')}`);
+    throw new Error(
+      `docker build of ${img.ref} (${img.dockerfile}) failed:\n${(r.stdout + r.stderr).trim().split('\n').slice(-25).join('\n')}`,
+    );
   }
 }
 

@@ -11,7 +11,11 @@ export interface TlsFiles {
 }
 
 /** GETs `url`; resolves with status and body, or status 0 and the error text when unreachable. */
-export function httpGet(url: string, tls: TlsFiles = {}, timeoutMs = 3000): Promise<{ status: number; body: string }> {
+export function httpGet(
+  url: string,
+  tls: TlsFiles = {},
+  timeoutMs = 3000,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const isHttps = url.startsWith('https:');
     const opts: https.RequestOptions = { timeout: timeoutMs };

@@ -12,8 +12,19 @@ describe('runSteps', () => {
     let t = 0;
     const ok = await runSteps(
       [
-        { name: 'a', run: () => { t += 1500; return 'cached'; } },
-        { name: 'b', run: async () => { t += 250; } },
+        {
+          name: 'a',
+          run: () => {
+            t += 1500;
+            return 'cached';
+          },
+        },
+        {
+          name: 'b',
+          run: async () => {
+            t += 250;
+          },
+        },
       ],
       {},
       out,
@@ -28,8 +39,18 @@ describe('runSteps', () => {
     let ran = false;
     const ok = await runSteps(
       [
-        { name: 'etcd', run: () => { throw new StepError('port 2379 in use', { log: '/x/etcd.log', fix: 'stop it' }); } },
-        { name: 'later', run: () => { ran = true; } },
+        {
+          name: 'etcd',
+          run: () => {
+            throw new StepError('port 2379 in use', { log: '/x/etcd.log', fix: 'stop it' });
+          },
+        },
+        {
+          name: 'later',
+          run: () => {
+            ran = true;
+          },
+        },
       ],
       {},
       out,
@@ -37,6 +58,10 @@ describe('runSteps', () => {
     );
     expect(ok).toBe(false);
     expect(ran).toBe(false);
-    expect(lines).toEqual(['✗ step "etcd" failed after 0.0s: port 2379 in use', '  log: /x/etcd.log', '  fix: stop it']);
+    expect(lines).toEqual([
+      '✗ step "etcd" failed after 0.0s: port 2379 in use',
+      '  log: /x/etcd.log',
+      '  fix: stop it',
+    ]);
   });
 });

@@ -17,7 +17,7 @@ export class StepError extends Error {
 /** One step of a procedure; `run` may return a short note printed after the step name. */
 export interface Step<C> {
   name: string;
-  run: (ctx: C) => Promise<string | undefined | void> | string | undefined | void;
+  run: (ctx: C) => unknown;
 }
 
 /** Output sink (injected so tests can capture). */
@@ -41,7 +41,8 @@ export async function runSteps<C>(
   for (const step of steps) {
     const t0 = now();
     try {
-      const note = await step.run(ctx);
+      const result = await step.run(ctx);
+      const note = typeof result === 'string' ? result : undefined;
       out.info(`✓ ${step.name} (${((now() - t0) / 1000).toFixed(1)}s)${note ? ` — ${note}` : ''}`);
     } catch (e) {
       const secs = ((now() - t0) / 1000).toFixed(1);

@@ -20,10 +20,22 @@ function genCa(dir: string, name: string, cn: string): void {
   const key = join(dir, `${name}.key`);
   genKey(key);
   run('openssl', [
-    'req', '-x509', '-new', '-key', key, '-sha256', '-days', DAYS, '-subj', `/CN=${cn}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign',
-    '-out', join(dir, `${name}.crt`),
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    key,
+    '-sha256',
+    '-days',
+    DAYS,
+    '-subj',
+    `/CN=${cn}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign',
+    '-out',
+    join(dir, `${name}.crt`),
   ]);
 }
 
@@ -41,8 +53,22 @@ export function generatePki(dir: string, id: HostIdentity): void {
     run('openssl', ['req', '-new', '-key', key, '-subj', renderSubject(spec), '-out', csr]);
     writeFileSync(ext, renderExtensions(spec));
     run('openssl', [
-      'x509', '-req', '-in', csr, '-CA', join(dir, `${spec.ca}.crt`), '-CAkey', join(dir, `${spec.ca}.key`),
-      '-CAcreateserial', '-days', DAYS, '-sha256', '-extfile', ext, '-out', join(dir, `${spec.name}.crt`),
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      join(dir, `${spec.ca}.crt`),
+      '-CAkey',
+      join(dir, `${spec.ca}.key`),
+      '-CAcreateserial',
+      '-days',
+      DAYS,
+      '-sha256',
+      '-extfile',
+      ext,
+      '-out',
+      join(dir, `${spec.name}.crt`),
     ]);
     rmSync(csr);
     rmSync(ext);

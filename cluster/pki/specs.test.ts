@@ -36,12 +36,16 @@ describe('renderExtensions', () => {
   });
 
   it('omits SANs for pure client certificates', () => {
-    expect(renderExtensions({ name: 'c', ca: 'ca', cn: 'c', usage: 'client' })).not.toContain('subjectAltName');
+    expect(renderExtensions({ name: 'c', ca: 'ca', cn: 'c', usage: 'client' })).not.toContain(
+      'subjectAltName',
+    );
   });
 });
 
 describe('renderSubject', () => {
   it('lists groups before the common name', () => {
-    expect(renderSubject({ cn: 'system:node:vm', o: ['system:nodes'] })).toBe('/O=system:nodes/CN=system:node:vm');
+    expect(renderSubject({ cn: 'system:node:vm', o: ['system:nodes'] })).toBe(
+      '/O=system:nodes/CN=system:node:vm',
+    );
   });
 });

@@ -16,7 +16,11 @@ export function rbacManifests(): Obj[] {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: 'aurum:apiserver-kubelet' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:kubelet-api-admin' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'system:kubelet-api-admin',
+      },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: USERS.apiserverKubelet }],
     },
     {
@@ -24,7 +28,11 @@ export function rbacManifests(): Obj[] {
       kind: 'ClusterRole',
       metadata: { name: 'aurum:kube-router' },
       rules: [
-        { apiGroups: [''], resources: ['namespaces', 'pods', 'services', 'nodes', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+        {
+          apiGroups: [''],
+          resources: ['namespaces', 'pods', 'services', 'nodes', 'endpoints'],
+          verbs: ['get', 'list', 'watch'],
+        },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: ['extensions'], resources: ['networkpolicies'], verbs: ['get', 'list', 'watch'] },
@@ -78,7 +86,11 @@ export function corednsManifests(): Obj[] {
       kind: 'ClusterRole',
       metadata: { name: 'system:coredns' },
       rules: [
-        { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
+        {
+          apiGroups: [''],
+          resources: ['endpoints', 'services', 'pods', 'namespaces'],
+          verbs: ['list', 'watch'],
+        },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
       ],
     },
@@ -89,7 +101,12 @@ export function corednsManifests(): Obj[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:coredns' },
       subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: ns }],
     },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: ns }, data: { Corefile: renderCorefile() } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'coredns', namespace: ns },
+      data: { Corefile: renderCorefile() },
+    },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -117,7 +134,11 @@ export function corednsManifests(): Obj[] {
                 resources: { requests: { cpu: '50m', memory: '40Mi' }, limits: { memory: '170Mi' } },
                 readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 2 },
                 livenessProbe: { httpGet: { path: '/health', port: 8080 }, initialDelaySeconds: 30 },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
                 volumeMounts: [{ name: 'config', mountPath: '/etc/coredns', readOnly: true }],
               },
             ],
@@ -168,7 +189,10 @@ export function patchLocalPathManifest(upstreamYaml: string, volumeDir: string):
       data['config.json'] = JSON.stringify({
         nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [volumeDir] }],
       });
-      data['helperPod.yaml'] = (data['helperPod.yaml'] ?? '').replace(/image: busybox\b.*/, `image: ${ADDON_IMAGES.helper}`);
+      data['helperPod.yaml'] = (data['helperPod.yaml'] ?? '').replace(
+        /image: busybox\b.*/,
+        `image: ${ADDON_IMAGES.helper}`,
+      );
     }
   }
   return docs;

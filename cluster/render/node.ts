@@ -74,7 +74,12 @@ export function renderCniConflist(podCidr: string, ipamDir: string): string {
           isGateway: true,
           ipMasq: true,
           hairpinMode: true,
-          ipam: { type: 'host-local', dataDir: ipamDir, ranges: [[{ subnet: podCidr }]], routes: [{ dst: '0.0.0.0/0' }] },
+          ipam: {
+            type: 'host-local',
+            dataDir: ipamDir,
+            ranges: [[{ subnet: podCidr }]],
+            routes: [{ dst: '0.0.0.0/0' }],
+          },
         },
         { type: 'portmap', capabilities: { portMappings: true } },
       ],
@@ -143,7 +148,13 @@ export function renderKubeProxyConfig({ l, id }: NodeParams): string {
 }
 
 /** A kubeconfig authenticating with a client certificate. */
-export function renderKubeconfig(opts: { server: string; caFile: string; certFile: string; keyFile: string; user: string }): string {
+export function renderKubeconfig(opts: {
+  server: string;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  user: string;
+}): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',

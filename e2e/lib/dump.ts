@@ -28,15 +28,39 @@ export function dumpNamespace(namespace: string, label = namespace): string {
     };
     save('events.txt', ['-n', namespace, 'get', 'events', '--sort-by=.lastTimestamp', '-o', 'wide']);
     save('describe-pods.txt', ['-n', namespace, 'describe', 'pods']);
-    save('objects.yaml', ['-n', namespace, 'get', 'all,configmaps,networkpolicies,pvc,serviceaccounts', '-o', 'yaml']);
+    save('objects.yaml', [
+      '-n',
+      namespace,
+      'get',
+      'all,configmaps,networkpolicies,pvc,serviceaccounts',
+      '-o',
+      'yaml',
+    ]);
     save('nodes.txt', ['describe', 'nodes']);
     const pods = kubectl(['-n', namespace, 'get', 'pods', '-o', 'json'], { check: false });
     const items = pods.code === 0 ? (JSON.parse(pods.stdout).items as any[]) : [];
     for (const p of items) {
-      const containers = [...(p.spec.initContainers ?? []), ...p.spec.containers].map((c: { name: string }) => c.name);
+      const containers = [...(p.spec.initContainers ?? []), ...p.spec.containers].map(
+        (c: { name: string }) => c.name,
+      );
       for (const c of containers) {
-        save(`logs-${safe(p.metadata.name)}-${safe(c)}.txt`, ['-n', namespace, 'logs', p.metadata.name, '-c', c]);
-        save(`logs-${safe(p.metadata.name)}-${safe(c)}-previous.txt`, ['-n', namespace, 'logs', p.metadata.name, '-c', c, '--previous']);
+        save(`logs-${safe(p.metadata.name)}-${safe(c)}.txt`, [
+          '-n',
+          namespace,
+          'logs',
+          p.metadata.name,
+          '-c',
+          c,
+        ]);
+        save(`logs-${safe(p.metadata.name)}-${safe(c)}-previous.txt`, [
+          '-n',
+          namespace,
+          'logs',
+          p.metadata.name,
+          '-c',
+          c,
+          '--previous',
+        ]);
       }
     }
   } catch (e) {

@@ -5,10 +5,19 @@
  * - `useNamespace(prefix)`                 fresh namespace per file, dumped on failure, deleted after
  * - `waitFor(pred, {timeout, interval, describe})`  polling with a descriptive timeout error
  * - `dumpNamespace(ns)`                    events, describes, logs, objects -> e2e/artifacts/
- * - `waitPodReady`, `podOf`, `TOOLBOX`     pod helpers and the toolbox image for client pods
+ * - `waitPodReady`, `podOf`, `toolboxPod`, `webDeployment`, `TOOLBOX`  pods for network tests
  */
 export { ARTIFACTS, dumpNamespace } from './dump.ts';
-export { apply, clients, exec, kubeConfig, kubeconfigPath, kubectl, kubectlBinary, kubectlJson } from './kube.ts';
+export {
+  apply,
+  clients,
+  exec,
+  kubeConfig,
+  kubeconfigPath,
+  kubectl,
+  kubectlBinary,
+  kubectlJson,
+} from './kube.ts';
 export { createNamespace, deleteNamespace, useNamespace } from './namespace.ts';
-export { TOOLBOX, podOf, toolboxPod, waitPodReady } from './pods.ts';
+export { podOf, TOOLBOX, toolboxPod, waitPodReady, webDeployment } from './pods.ts';
 export { waitFor } from './wait.ts';

@@ -19,7 +19,8 @@ import { defaultPaths, layout } from '../../cluster/config.ts';
 /** Path of the kubeconfig the tests use ($KUBECONFIG, else the local cluster's admin kubeconfig). */
 export function kubeconfigPath(): string {
   const p = process.env.KUBECONFIG?.split(':')[0] || layout(defaultPaths()).adminKubeconfig;
-  if (!existsSync(p)) throw new Error(`kubeconfig ${p} not found: run \`npm run cluster -- up\` or set KUBECONFIG`);
+  if (!existsSync(p))
+    throw new Error(`kubeconfig ${p} not found: run \`npm run cluster -- up\` or set KUBECONFIG`);
   return p;
 }
 
@@ -73,7 +74,11 @@ export function kubectl(
     timeout: opts.timeoutMs ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  const res = { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error?.message ?? '') };
+  const res = {
+    code: r.status ?? 1,
+    stdout: r.stdout ?? '',
+    stderr: (r.stderr ?? '') + (r.error?.message ?? ''),
+  };
   if ((opts.check ?? true) && res.code !== 0) {
     throw new Error(`kubectl ${args.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`);
   }
@@ -87,14 +92,34 @@ export function kubectlJson<T = any>(args: readonly string[]): T {
 
 /** Applies manifests (objects or YAML text) with server-side apply. */
 export function apply(manifests: string | object | object[], namespace?: string): void {
-  const docs = typeof manifests === 'string' ? manifests : (Array.isArray(manifests) ? manifests : [manifests]).map((m) => JSON.stringify(m)).join('\n---\n');
-  kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=e2e', ...(namespace ? ['-n', namespace] : []), '-f', '-'], {
-    input: docs,
-  });
+  const docs =
+    typeof manifests === 'string'
+      ? manifests
+      : (Array.isArray(manifests) ? manifests : [manifests]).map((m) => JSON.stringify(m)).join('\n---\n');
+  kubectl(
+    [
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '--field-manager=e2e',
+      ...(namespace ? ['-n', namespace] : []),
+      '-f',
+      '-',
+    ],
+    {
+      input: docs,
+    },
+  );
 }
 
 /** Runs a command in a pod's container (`kubectl exec`), returning its result without throwing. */
-export function exec(namespace: string, pod: string, command: readonly string[], container?: string, timeoutMs = 60_000): KubectlResult {
+export function exec(
+  namespace: string,
+  pod: string,
+  command: readonly string[],
+  container?: string,
+  timeoutMs = 60_000,
+): KubectlResult {
   return kubectl(['-n', namespace, 'exec', pod, ...(container ? ['-c', container] : []), '--', ...command], {
     check: false,
     timeoutMs,

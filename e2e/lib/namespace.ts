@@ -12,13 +12,18 @@ import { kubectl } from './kube.ts';
 export function createNamespace(prefix: string, labels: Record<string, string> = {}): string {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
   const meta = { name, labels: { 'aurum.dev/e2e': 'true', ...labels } };
-  kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: meta }) });
+  kubectl(['apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: meta }),
+  });
   return name;
 }
 
 /** Deletes a namespace (does not wait unless `wait`). */
 export function deleteNamespace(name: string, wait = false): void {
-  kubectl(['delete', 'namespace', name, '--ignore-not-found', `--wait=${wait}`], { check: false, timeoutMs: 300_000 });
+  kubectl(['delete', 'namespace', name, '--ignore-not-found', `--wait=${wait}`], {
+    check: false,
+    timeoutMs: 300_000,
+  });
 }
 
 /**
@@ -36,7 +41,8 @@ export function useNamespace(prefix: string, labels: Record<string, string> = {}
   });
   afterAll(() => {
     if (!ref.name) return;
-    if (failed) console.error(`e2e: namespace ${ref.name} dumped to ${dumpNamespace(ref.name, `${ref.name}`)}`);
+    if (failed)
+      console.error(`e2e: namespace ${ref.name} dumped to ${dumpNamespace(ref.name, `${ref.name}`)}`);
     if (!process.env.E2E_KEEP_NAMESPACES) deleteNamespace(ref.name);
   });
   return ref;

@@ -29,7 +29,9 @@ export async function waitFor<T>(
       last = e instanceof Error ? e.message : e;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${timeout / 1000}s waiting for ${describe} (last: ${JSON.stringify(last)?.slice(0, 500)})`);
+      throw new Error(
+        `timed out after ${timeout / 1000}s waiting for ${describe} (last: ${JSON.stringify(last)?.slice(0, 500)})`,
+      );
     }
     await new Promise((r) => setTimeout(r, interval));
   }

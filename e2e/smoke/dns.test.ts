@@ -1,7 +1,15 @@
 /** Smoke: Services and cluster DNS — a Service name resolves through CoreDNS and answers via kube-proxy. */
 import { describe, expect, it } from 'vitest';
-import { apply, exec, kubectlJson, toolboxPod, useNamespace, waitFor, waitPodReady } from '../lib/index.ts';
-import { webDeployment } from './deployment.test.ts';
+import {
+  apply,
+  exec,
+  kubectlJson,
+  toolboxPod,
+  useNamespace,
+  waitFor,
+  waitPodReady,
+  webDeployment,
+} from '../lib/index.ts';
 
 describe('smoke: service DNS', () => {
   const ns = useNamespace('smoke-dns');

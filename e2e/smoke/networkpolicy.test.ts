@@ -4,14 +4,23 @@
  * asynchronously, so every check polls.
  */
 import { describe, expect, it } from 'vitest';
-import { apply, exec, toolboxPod, useNamespace, waitFor, waitPodReady } from '../lib/index.ts';
-import { webDeployment } from './deployment.test.ts';
+import { apply, exec, toolboxPod, useNamespace, waitFor, waitPodReady, webDeployment } from '../lib/index.ts';
 
 describe('smoke: network policy', () => {
   const ns = useNamespace('smoke-netpol');
 
   const canConnect = (client: string) =>
-    exec(ns.name, client, ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', 'http://web/']).stdout === '200';
+    exec(ns.name, client, [
+      'curl',
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--max-time',
+      '2',
+      'http://web/',
+    ]).stdout === '200';
 
   it('default-deny blocks a working connection and an allow rule reopens it', async () => {
     apply(
@@ -30,7 +39,10 @@ describe('smoke: network policy', () => {
     );
     await waitPodReady(ns.name, 'allowed');
     await waitPodReady(ns.name, 'other');
-    await waitFor(() => canConnect('allowed') && canConnect('other'), { timeout: 120_000, describe: 'both clients reach web' });
+    await waitFor(() => canConnect('allowed') && canConnect('other'), {
+      timeout: 120_000,
+      describe: 'both clients reach web',
+    });
 
     apply(
       {
@@ -41,7 +53,10 @@ describe('smoke: network policy', () => {
       },
       ns.name,
     );
-    await waitFor(() => !canConnect('allowed') && !canConnect('other'), { timeout: 90_000, describe: 'default-deny to block both clients' });
+    await waitFor(() => !canConnect('allowed') && !canConnect('other'), {
+      timeout: 90_000,
+      describe: 'default-deny to block both clients',
+    });
 
     apply(
       {
@@ -51,12 +66,20 @@ describe('smoke: network policy', () => {
         spec: {
           podSelector: { matchLabels: { app: 'web' } },
           policyTypes: ['Ingress'],
-          ingress: [{ from: [{ podSelector: { matchLabels: { role: 'frontend' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: { role: 'frontend' } } }],
+              ports: [{ port: 8080, protocol: 'TCP' }],
+            },
+          ],
         },
       },
       ns.name,
     );
-    await waitFor(() => canConnect('allowed'), { timeout: 90_000, describe: 'allow rule to reopen web for role=frontend' });
+    await waitFor(() => canConnect('allowed'), {
+      timeout: 90_000,
+      describe: 'allow rule to reopen web for role=frontend',
+    });
     // The other client stays blocked (checked a few times: enforcement is not flaky).
     for (let i = 0; i < 3; i++) expect(canConnect('other')).toBe(false);
   });

@@ -7,7 +7,9 @@ describe('smoke: persistent volume', () => {
 
   it('binds a PVC of the default StorageClass and mounts it writable for a non-root pod', async () => {
     const classes = kubectlJson(['get', 'storageclass']).items as any[];
-    const dflt = classes.filter((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    const dflt = classes.filter(
+      (c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
+    );
     expect(dflt).toHaveLength(1);
 
     apply(

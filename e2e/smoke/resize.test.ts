@@ -4,7 +4,16 @@
  * memory.limit_in_bytes) shows the new limits, and the container was not restarted.
  */
 import { describe, expect, it } from 'vitest';
-import { apply, exec, kubectl, kubectlJson, TOOLBOX, useNamespace, waitFor, waitPodReady } from '../lib/index.ts';
+import {
+  apply,
+  exec,
+  kubectl,
+  kubectlJson,
+  TOOLBOX,
+  useNamespace,
+  waitFor,
+  waitPodReady,
+} from '../lib/index.ts';
 
 const MiB = 1024 * 1024;
 
@@ -38,7 +47,10 @@ describe('smoke: in-place resize', () => {
               image: TOOLBOX,
               imagePullPolicy: 'IfNotPresent',
               command: ['sleep', 'infinity'],
-              resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+              resources: {
+                requests: { cpu: '100m', memory: '64Mi' },
+                limits: { cpu: '500m', memory: '128Mi' },
+              },
               resizePolicy: [
                 { resourceName: 'cpu', restartPolicy: 'NotRequired' },
                 { resourceName: 'memory', restartPolicy: 'NotRequired' },
@@ -63,12 +75,19 @@ describe('smoke: in-place resize', () => {
       'sized',
       '--subresource',
       'resize',
-      '--type',
-      'merge',
+      // strategic merge (kubectl's default): containers merge by name
       '--patch',
       JSON.stringify({
         spec: {
-          containers: [{ name: 'main', resources: { requests: { cpu: '200m', memory: '96Mi' }, limits: { cpu: '800m', memory: '256Mi' } } }],
+          containers: [
+            {
+              name: 'main',
+              resources: {
+                requests: { cpu: '200m', memory: '96Mi' },
+                limits: { cpu: '800m', memory: '256Mi' },
+              },
+            },
+          ],
         },
       }),
     ]);

@@ -9,6 +9,8 @@
  *   AURUM_HTTP_PORT                           /metrics, /healthz, /readyz (default 8081)
  *   AURUM_OPERATOR_CONFIG                     operator configuration file (default /etc/aurum/operator.json)
  *   AURUM_WORKERS                             parallel TradingPlatform reconciles (default 8)
+ *   AURUM_WATCH_NAMESPACE                     watch one namespace only (default: all)
+ *   AURUM_RESYNC_SECONDS                      full relist period of every informer (default 300)
  *   AURUM_CONTROLLERS                         comma-separated subset of: tradingplatform, firewall (default all)
  *   LOG_LEVEL                                 pino level (default info)
  */
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
       process.env.AURUM_LEADER_ELECTION === 'false'
         ? undefined
         : (process.env.POD_NAMESPACE ?? 'aurum-system'),
+    namespace: process.env.AURUM_WATCH_NAMESPACE || undefined,
     httpPort: Number(process.env.AURUM_HTTP_PORT ?? 8081),
     resyncMs: process.env.AURUM_RESYNC_SECONDS ? Number(process.env.AURUM_RESYNC_SECONDS) * 1000 : undefined,
   });

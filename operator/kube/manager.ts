@@ -58,6 +58,8 @@ export interface ManagerOptions {
   leaderElectionNamespace?: string;
   /** Port of /metrics, /healthz, /readyz; 0 picks a free one; undefined disables. */
   httpPort?: number;
+  /** Watch only this namespace (all informers). Default: all namespaces. */
+  namespace?: string;
   /** Informer relist period. Default 5 minutes. */
   resyncMs?: number;
   /** Informer stale threshold for /healthz. Default 180 s. */
@@ -121,6 +123,7 @@ export class Manager {
         kc: this.o.kc,
         resource,
         labelSelector,
+        namespace: resource.namespaced ? this.o.namespace : undefined,
         log: this.log.child({ informer: resource.plural }),
         resyncMs: this.o.resyncMs,
         staleAfterMs: this.o.staleAfterMs,

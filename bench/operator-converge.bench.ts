@@ -1,0 +1,268 @@
+/**
+ * operator-converge: how fast the operator converges N paused TradingPlatforms, against the API server's raw
+ * create throughput for the same objects measured in the same run; plus the write requests of a relist with
+ * nothing changed and the operator's memory at N.
+ *
+ *   npm run bench -- operator-converge [--count 1000] [--concurrency 16]
+ *
+ * Baseline ("raw"): a plain client creates, for each platform, exactly the objects the operator would (the
+ * TradingPlatform, what renderPlatform returns, and the status write), C platforms in parallel.
+ * Operator: the same client creates the N TradingPlatforms (C in parallel) while the operator (a child
+ * process, C workers, scoped to the bench namespace) reconciles them; done when every platform reports
+ * Ready for its generation. ratio = operator platforms/s ÷ raw platforms/s (goal ≥ 0.8).
+ * Then it waits for one full relist and counts the operator's write requests meanwhile (goal 0), and reads
+ * the operator's resident memory (goal ≤ 256 MiB). The in-cluster operator, if deployed, is scaled to 0
+ * during the run and restored after.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { kubeconfigPath, kubectl } from '../e2e/lib/kube.ts';
+import { API_VERSION } from '../operator/api/common.ts';
+import { type TradingPlatform, TradingPlatformSpec } from '../operator/api/tradingplatform.ts';
+import { parseOperatorConfig } from '../operator/config.ts';
+import { KubeClient } from '../operator/kube/client.ts';
+import { withAppliedHash } from '../operator/kube/compare.ts';
+import { type KubeObject, RESOURCES, resourceFor, resourcePath } from '../operator/kube/resources.ts';
+import { renderPlatform } from '../operator/render/platform.ts';
+import type { Benchmark } from './run.ts';
+
+const repo = join(import.meta.dirname, '..');
+const OPERATOR_CONFIG = { access: { enabled: false } };
+
+function arg(args: string[], name: string, dflt: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+}
+
+function spec(i: number) {
+  return TradingPlatformSpec.parse({
+    investor: `inv${i}`,
+    paused: true,
+    counter: {
+      endpoints: [{ host: 'counter.aurum-system.svc', port: 9878 }],
+      senderCompId: `INV${i}`,
+      targetCompId: 'COUNTER',
+      accountId: String(80000000 + i),
+      credentialsSecretRef: { name: 'bench-counter' },
+    },
+    marketData: { instruments: ['au2606'] },
+  });
+}
+
+function tpObject(ns: string, i: number): KubeObject {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'TradingPlatform',
+    metadata: { name: `p${i}`, namespace: ns },
+    spec: spec(i),
+  } as KubeObject;
+}
+
+/** Runs `fn(i)` for i in [0, n) with at most `c` in flight. */
+async function pool(n: number, c: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(c, n) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+function namespace(prefix: string): string {
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  kubectl(['create', 'namespace', name]);
+  kubectl(['-n', name, 'create', 'secret', 'generic', 'bench-counter', '--from-literal=password=bench']);
+  return name;
+}
+
+/** The raw baseline: same objects, plain creates. */
+async function raw(client: KubeClient, n: number, c: number): Promise<number> {
+  const ns = namespace('bench-raw');
+  const config = parseOperatorConfig(OPERATOR_CONFIG);
+  const t0 = performance.now();
+  await pool(n, c, async (i) => {
+    const created = (await client.create(
+      resourcePath(RESOURCES.TradingPlatform, { namespace: ns }),
+      tpObject(ns, i),
+    )) as unknown as TradingPlatform;
+    const r = renderPlatform(created, config);
+    if (!r.ok) throw new Error(r.message);
+    for (const o of r.objects) {
+      const obj = withAppliedHash(o);
+      await client.create(resourcePath(resourceFor(obj.apiVersion, obj.kind), { namespace: ns }), obj);
+    }
+    await client.apply(
+      { ...tpObject(ns, i), spec: undefined, status: { phase: 'Paused' } } as unknown as KubeObject,
+      { subresource: 'status' },
+    );
+  });
+  const secs = (performance.now() - t0) / 1000;
+  kubectl(['delete', 'namespace', ns, '--wait=false']);
+  return n / secs;
+}
+
+interface OperatorProcess {
+  child: ChildProcess;
+  port: number;
+}
+
+function startOperator(ns: string, c: number, resyncSeconds: number): OperatorProcess {
+  const cfg = join(repo, '.tmp', `bench-operator-${ns}.json`);
+  writeFileSync(cfg, JSON.stringify(OPERATOR_CONFIG));
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const child = spawn(process.execPath, [join(repo, 'operator', 'main.ts')], {
+    env: {
+      ...process.env,
+      KUBECONFIG: kubeconfigPath(),
+      AURUM_LEADER_ELECTION: 'false',
+      AURUM_CONTROLLERS: 'tradingplatform',
+      AURUM_WATCH_NAMESPACE: ns,
+      AURUM_HTTP_PORT: String(port),
+      AURUM_WORKERS: String(c),
+      AURUM_RESYNC_SECONDS: String(resyncSeconds),
+      AURUM_OPERATOR_CONFIG: cfg,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { child, port };
+}
+
+async function metrics(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+function sum(m: Map<string, number>, pred: (k: string) => boolean): number {
+  let s = 0;
+  for (const [k, v] of m) if (pred(k)) s += v;
+  return s;
+}
+const writes = (m: Map<string, number>) =>
+  sum(m, (k) => k.startsWith('aurum_operator_api_requests_total') && !k.includes('verb="GET"'));
+const reconciles = (m: Map<string, number>) => sum(m, (k) => k.startsWith('aurum_operator_reconcile_total'));
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+async function converged(client: KubeClient, ns: string, n: number): Promise<number> {
+  let done = 0;
+  let cont: string | undefined;
+  do {
+    const q = new URLSearchParams({ limit: '500', ...(cont ? { continue: cont } : {}) });
+    const page = await client.get<{ items: TradingPlatform[]; metadata: { continue?: string } }>(
+      `${resourcePath(RESOURCES.TradingPlatform, { namespace: ns })}?${q}`,
+    );
+    for (const tp of page.items) {
+      const ready = tp.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      if (ready && tp.status?.observedGeneration === tp.metadata.generation) done++;
+    }
+    cont = page.metadata.continue || undefined;
+  } while (cont);
+  return done === n ? done : -done;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const bench: Benchmark = {
+  summary:
+    'converge N paused TradingPlatforms vs raw API create throughput of the same objects; relist writes; operator memory',
+  async run(args) {
+    const n = arg(args, 'count', 1000);
+    const c = arg(args, 'concurrency', 16);
+    const resync = arg(args, 'resync-seconds', 30);
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath());
+    const client = new KubeClient(kc, { connections: c });
+    kubectl([
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '--field-manager=bench',
+      '-f',
+      join(repo, 'crds'),
+    ]);
+    const deployed = kubectl(
+      ['-n', 'aurum-system', 'get', 'deploy', 'aurum-operator', '-o', 'jsonpath={.spec.replicas}'],
+      { check: false },
+    );
+    const replicas = deployed.code === 0 ? deployed.stdout.trim() : '';
+    if (replicas && replicas !== '0')
+      kubectl(['-n', 'aurum-system', 'scale', 'deploy', 'aurum-operator', '--replicas=0']);
+    let op: OperatorProcess | undefined;
+    let ns = '';
+    try {
+      const rawRate = await raw(client, n, c);
+      console.log(`raw: ${rawRate.toFixed(1)} platforms/s (${n} platforms, concurrency ${c})`);
+      ns = namespace('bench-op');
+      op = startOperator(ns, c, resync);
+      const port = op.port;
+      for (let i = 0; ; i++) {
+        try {
+          await metrics(port);
+          break;
+        } catch {
+          if (i > 100) throw new Error('operator did not start');
+          await sleep(200);
+        }
+      }
+      const t0 = performance.now();
+      await pool(n, c, async (i) => {
+        await client.create(resourcePath(RESOURCES.TradingPlatform, { namespace: ns }), tpObject(ns, i));
+      });
+      let last = 0;
+      for (;;) {
+        const d = await converged(client, ns, n);
+        if (d === n) break;
+        if (-d !== last) last = -d;
+        await sleep(250);
+      }
+      const secs = (performance.now() - t0) / 1000;
+      const opRate = n / secs;
+      console.log(`operator: ${opRate.toFixed(1)} platforms/s (${secs.toFixed(1)} s)`);
+      await sleep(3000);
+      const m0 = await metrics(port);
+      const r0 = reconciles(m0);
+      for (let i = 0; ; i++) {
+        await sleep(1000);
+        const m = await metrics(port);
+        if (reconciles(m) - r0 >= n) break;
+        if (i > resync * 3) throw new Error('no full relist observed');
+      }
+      await sleep(3000);
+      const m1 = await metrics(port);
+      const relistWrites = writes(m1) - writes(m0);
+      const relistReconciles = reconciles(m1) - r0;
+      const rss = rssMiB(op.child.pid!);
+      console.log(
+        `relist: ${relistReconciles} reconciles, ${relistWrites} writes; operator RSS ${rss.toFixed(0)} MiB`,
+      );
+      const ratio = opRate / rawRate;
+      return (
+        `operator-converge N=${n} C=${c}: operator ${opRate.toFixed(1)}/s vs raw ${rawRate.toFixed(1)}/s → ratio ${ratio.toFixed(2)} (goal ≥0.8); ` +
+        `relist writes ${relistWrites} (goal 0); operator RSS ${rss.toFixed(0)} MiB (goal ≤256)`
+      );
+    } finally {
+      op?.child.kill('SIGTERM');
+      if (ns) kubectl(['delete', 'namespace', ns, '--wait=false'], { check: false });
+      if (replicas && replicas !== '0')
+        kubectl(['-n', 'aurum-system', 'scale', 'deploy', 'aurum-operator', `--replicas=${replicas}`], {
+          check: false,
+        });
+      await client.close();
+    }
+  },
+};
+
+export default bench;

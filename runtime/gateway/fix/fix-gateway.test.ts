@@ -64,7 +64,7 @@ describe('FixGateway against a FIX acceptor', () => {
       ['X-1', 'partiallyFilled', 1, undefined],
       ['NEVER-SENT', 'rejected', 0, 'unknown order'],
     ]);
-    expect(await gw.requestPositions()).toEqual([{ instrument: 'au2606', longToday: 1, longYesterday: 2, shortToday: 0, shortYesterday: 0 }]);
+    expect(await gw.requestPositions()).toEqual([{ instrument: 'au2606', longToday: 2, longYesterday: 2, shortToday: 0, shortYesterday: 0 }]);
     expect(await gw.requestFunds()).toMatchObject({ balance: 100_000_000, available: 90_000_000 });
     gw.cancelOrder('X-2', { ...order('X-1'), orderId: 'O1' });
     await until(() => events.some((e) => e.type === 'execution' && e.report.execType === 'cancelled'));

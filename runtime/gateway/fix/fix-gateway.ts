@@ -41,6 +41,14 @@ export interface FixGatewayOptions {
   heartbeatSeconds?: number;
   /** FIX session store directory (sequence numbers, sent messages); omit for in-memory. */
   storeDir?: string;
+  /**
+   * Reset sequence numbers at every logon (ResetSeqNumFlag 141=Y). Default true: after a crash the persisted
+   * sequence numbers can lag what actually went out (socket write and store write are not atomic), and a
+   * counter refuses a logon whose MsgSeqNum is too low — the runtime could never log on again. State is
+   * recovered by reconciliation (order status, positions, funds) instead of message replay; within a
+   * connection, ResendRequest/gap fill work as usual.
+   */
+  resetSeqNumOnLogon?: boolean;
   /** First reconnect delay, default 500 ms; doubles per failure up to {@link maxBackoffMs}. */
   initialBackoffMs?: number;
   /** Default 10 000 ms. */
@@ -336,6 +344,7 @@ export class FixGateway implements Gateway {
       ...(this.#o.password !== undefined ? { password: this.#o.password } : {}),
       heartBtInt: this.#o.heartbeatSeconds ?? 30,
       ...(this.#o.storeDir ? { storeDir: this.#o.storeDir } : {}),
+      resetSeqNum: this.#o.resetSeqNumOnLogon ?? true,
       connectTimeoutSeconds: this.#o.connectTimeoutSeconds ?? 3,
       reconnectSeconds: 1,
     });

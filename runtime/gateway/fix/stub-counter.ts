@@ -11,7 +11,11 @@ import { createLogger } from '../../../common/log.ts';
 
 /** What the stub remembers. */
 export interface StubState {
-  orders: Map<string, { order: NewOrder; orderId: string; cumQty: number; status: string }>;
+  orders: Map<string, { order: NewOrder; orderId: string; cumQty: number; status: string; received: number }>;
+  /** Every NewOrderSingle seen, PossDup or not, by ClOrdID. */
+  newOrders: Map<string, number>;
+  /** Market: a random walk when ticking; orders crossing it fill. */
+  price: number;
   received: string[];
   positions: Array<{ symbol: string; sod: [number, number]; itd: [number, number] }>;
   funds: { balance: number; available: number };
@@ -27,7 +31,11 @@ class StubSession extends AsciiSession {
     this.password = password;
   }
   push(msgType: string, body: Record<string, unknown>): void {
-    this.send(msgType, body);
+    try {
+      this.send(msgType, body);
+    } catch {
+      // the peer is gone (killed runtime); the next session catches up through status requests
+    }
   }
   protected onApplicationMsg(t: string, v: MsgView): void {
     const m = v.toObject() as Record<string, any>;
@@ -35,8 +43,15 @@ class StubSession extends AsciiSession {
     if (t === 'D') {
       const p = parseNewOrderSingle(m);
       if (!p.ok) return;
+      this.st.newOrders.set(p.order.clOrdId, (this.st.newOrders.get(p.order.clOrdId) ?? 0) + 1);
+      const known = this.st.orders.get(p.order.clOrdId);
+      if (known) {
+        // A resent (PossDup) or duplicated order: refuse as a duplicate, the original stands.
+        this.push('8', { ...er(p.order, 'NONE', ExecType.rejected, OrdStatus.rejected, 0), ExecID: `dup-${p.order.clOrdId}-${Date.now()}`, OrdRejReason: 6, Text: 'duplicate ClOrdID' });
+        return;
+      }
       const orderId = `O${this.st.orders.size + 1}`;
-      this.st.orders.set(p.order.clOrdId, { order: p.order, orderId, cumQty: 0, status: OrdStatus.new });
+      this.st.orders.set(p.order.clOrdId, { order: p.order, orderId, cumQty: 0, status: OrdStatus.new, received: 1 });
       this.push('8', er(p.order, orderId, ExecType.new, OrdStatus.new, 0));
     } else if (t === 'H') {
       const o = this.st.orders.get(m.ClOrdID);
@@ -49,6 +64,10 @@ class StubSession extends AsciiSession {
     } else if (t === 'F') {
       const o = this.st.orders.get(m.OrigClOrdID);
       if (!o) return;
+      if (o.status === OrdStatus.filled || o.status === OrdStatus.canceled) {
+        this.push('9', { OrderID: o.orderId, ClOrdID: m.ClOrdID, OrigClOrdID: m.OrigClOrdID, OrdStatus: o.status, CxlRejResponseTo: '1', CxlRejReason: 0, Text: 'too late to cancel' });
+        return;
+      }
       o.status = OrdStatus.canceled;
       this.push('8', { ...er(o.order, o.orderId, ExecType.canceled, OrdStatus.canceled, o.cumQty), ClOrdID: m.ClOrdID, OrigClOrdID: m.OrigClOrdID });
     } else if (t === 'AN') {
@@ -85,23 +104,59 @@ function er(o: NewOrder, orderId: string, execType: string, ordStatus: string, c
   });
 }
 
+/** Keeps the stub's positions from its fills (today's lots only: the stub has no settlement). */
+function track(st: StubState, o: NewOrder, qty: number): void {
+  let p = st.positions.find((x) => x.symbol === o.symbol);
+  if (!p) st.positions.push((p = { symbol: o.symbol, sod: [0, 0], itd: [0, 0] }));
+  const opening = (o.offset ?? 'open') === 'open';
+  const leg = opening === (o.side === 'buy') ? 0 : 1;
+  const take = (bucket: [number, number], n: number) => {
+    const k = Math.min(n, bucket[leg]);
+    bucket[leg] -= k;
+    return n - k;
+  };
+  if (opening) p.itd[leg] += qty;
+  else if (o.offset === 'close-today') take(p.sod, take(p.itd, qty));
+  else take(p.itd, take(p.sod, qty));
+}
+
 /** Starts the stub on a port; returns its state, a fill helper and a stop function. */
 export function startStubCounter(port: number, password = 'pw', storeDir?: string) {
-  const st: StubState = { orders: new Map(), received: [], positions: [], funds: { balance: 100_000_000, available: 90_000_000 } };
+  const st: StubState = { orders: new Map(), newOrders: new Map(), price: 61200, received: [], positions: [], funds: { balance: 100_000_000, available: 90_000_000 } };
   const fe: FixEndpoint = startFix(
     acceptorDescription({ port, host: '127.0.0.1', senderCompId: 'COUNTER', name: 'stub', ...(storeDir ? { storeDir } : {}) }),
     (c) => new StubSession(c as IJsFixConfig, st, password),
     createLogger('stub', { level: 'silent' }),
   );
+  const fill = (clOrdId: string, qty: number) => {
+    const o = st.orders.get(clOrdId)!;
+    o.cumQty += qty;
+    track(st, o.order, qty);
+    o.status = o.cumQty >= o.order.qty ? OrdStatus.filled : OrdStatus.partiallyFilled;
+    st.session?.push('8', er(o.order, o.orderId, ExecType.trade, o.status, o.cumQty, { qty, px: o.order.price }));
+  };
+  let ticker: NodeJS.Timeout | undefined;
   return {
     st,
-    /** Fills `qty` of an order at its price. */
-    fill(clOrdId: string, qty: number) {
-      const o = st.orders.get(clOrdId)!;
-      o.cumQty += qty;
-      o.status = o.cumQty >= o.order.qty ? OrdStatus.filled : OrdStatus.partiallyFilled;
-      st.session?.push('8', er(o.order, o.orderId, ExecType.trade, o.status, o.cumQty, { qty, px: o.order.price }));
+    /**
+     * Starts a market: every `ms` the price walks one tick, a snapshot goes out, and working orders that
+     * the price crosses fill one lot at a time (so partial fills happen).
+     */
+    tickEvery(ms: number, symbol = 'au2606') {
+      let n = 0;
+      ticker = setInterval(() => {
+        st.price += (Math.floor(Math.random() * 3) - 1) * 2;
+        n++;
+        for (const [id, o] of st.orders)
+          if ((o.status === OrdStatus.new || o.status === OrdStatus.partiallyFilled) && (o.order.side === 'buy' ? o.order.price >= st.price : o.order.price <= st.price)) fill(id, 1);
+        st.session?.push('W', mdSnapshot({ symbol, bids: [{ price: st.price - 2, qty: 5 }], asks: [{ price: st.price, qty: 5 }], last: { price: st.price, qty: 1 }, volume: n, settlement: 60000 }));
+      }, ms);
     },
-    stop: () => fe.stop(),
+    /** Fills `qty` of an order at its price. */
+    fill,
+    stop: () => {
+      clearInterval(ticker);
+      fe.stop();
+    },
   };
 }

@@ -341,7 +341,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       if (!offset) return refuse('INVALID_OFFSET', `Got "${req.offset}".`);
       const price = V.parsePriceText(req.price);
       if (price === undefined) return refuse('INVALID_PRICE', `Got "${req.price}".`);
-      if (req.side !== 'buy' && req.side !== 'sell') return refuse('INVALID_QUANTITY', 'side must be buy or sell.');
+      if (req.side !== 'buy' && req.side !== 'sell') return refuse('INVALID_SIDE', `Got "${String(req.side)}".`);
       command(actor, 'order.submit', req);
       const r = oms.submit({
         instrument: req.instrument,

@@ -3,6 +3,23 @@
  * sentence for people. docs/runtime.md lists the same codes; a test keeps the two in sync.
  */
 
+/** Alert codes (not refusals): raised as alerts with a level, listed in docs/runtime.md as well. */
+export const ALERT_CODES = [
+  'DUPLICATE_ORDER',
+  'ORDERS_NEAR_LIMIT',
+  'CANCEL_LIMIT_NEAR',
+  'LARGE_CANCEL_NEAR',
+  'COUNTER_DISCONNECTED',
+  'TRADING_PAUSED',
+  'RECONCILE_NOT_SENT',
+  'RECONCILE_MISMATCH',
+  'RECONCILE_FILLS',
+  'RECONCILE_POSITION',
+  'CANCEL_REJECTED',
+  'UNKNOWN_EXECUTION',
+  'ILLEGAL_TRANSITION',
+] as const;
+
 /** Stable codes and what they mean. */
 export const ERRORS = {
   RISK_PAUSED: 'Trading is paused (emergency pause); no new orders leave the runtime until it is resumed.',
@@ -27,6 +44,7 @@ export const ERRORS = {
   UNKNOWN_ORDER: 'No such order.',
   ORDER_NOT_WORKING: 'The order is no longer working (filled, cancelled or rejected).',
   INVALID_OFFSET: 'The offset must be open, close, closeToday or closeYesterday.',
+  INVALID_SIDE: 'The side must be buy or sell.',
   STRATEGY_NOT_FOUND: 'No strategy with this name.',
   STRATEGY_INVALID: 'The strategy module could not be loaded or does not export a strategy.',
   STRATEGY_RUNNING: 'The strategy is running; stop it first.',

@@ -158,9 +158,11 @@ def main() -> None:
     engine.add_strategy(strategy)
     load_s = time.perf_counter() - t0
 
+    c1 = time.process_time()
     t1 = time.perf_counter()
     engine.run(streaming=True)
     replay_s = time.perf_counter() - t1
+    replay_cpu = time.process_time() - c1
     t2 = time.perf_counter()
     engine.end()
     end_s = time.perf_counter() - t2
@@ -173,7 +175,9 @@ def main() -> None:
         "loadSeconds": load_s,
         "replaySeconds": replay_s,
         "endSeconds": end_s,
+        "replayCpuSeconds": replay_cpu,
         "ticksPerSecond": len(ticks) / replay_s,
+        "ticksPerCpuSecond": len(ticks) / replay_cpu,
         "signals": strategy.signals,
         "orders": strategy.orders,
         "fills": strategy.fills,

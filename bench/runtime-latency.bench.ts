@@ -1,0 +1,196 @@
+/**
+ * runtime-latency: the trading runtime's performance in one run (issue 5, item 10).
+ *
+ * 1. A deterministic SHFE gold tick file (bench/lib/ticks.ts), cached outside the repository.
+ * 2. Tick-to-order latency inside the runtime — tick in → order handed to the gateway — at 1,000 and
+ *    100,000 snapshots per second offered, with the journal as deployed (WAL, synchronous=FULL) and, to
+ *    show where the time goes, with synchronous=NORMAL (no fsync per commit). Goal: p99 <= 50 µs.
+ * 3. Replay throughput of the same EMA-crossover strategy over the same file in Aurum's backtester, vn.py
+ *    (vnpy_ctastrategy BacktestingEngine, tick mode) and NautilusTrader (BacktestEngine, Python strategy,
+ *    built-in EMA indicators). Goals: >= 10x vn.py, >= 1x NautilusTrader. The three must agree on the number
+ *    of signals (checked against bench/lib/ema-cross.ts).
+ *
+ * Arguments (all optional):
+ *   --ticks N             tick file size and throughput sample (default 200000)
+ *   --latency-ticks N     snapshots offered per latency run (default 10000 at 1k/s; 20000 at 100k/s)
+ *   --fast N --slow N     EMA lengths (default 5 and 20: a signal every ~14 snapshots)
+ *   --seed N              tick generator seed (default 20260302)
+ *   --no-peers            skip vn.py and NautilusTrader
+ *   --no-latency          skip the latency runs
+ *
+ * Throughput is reported per wall-clock second and per CPU second of the replaying process; the ratios use
+ * CPU seconds, because this 2-core machine is shared with builds that preempt any process at random.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseTicks } from '../runtime/backtest/csv.ts';
+import { type ReplayResult, replayAurum } from './lib/aurum-backtest.ts';
+import { type LatencyResult, measureLatency } from './lib/aurum-live.ts';
+import { countSignals } from './lib/ema-cross.ts';
+import { ensureVenv, type PeerResult, runPeer } from './lib/python.ts';
+import { fmt, summarize } from './lib/stats.ts';
+import { benchCacheDir, ensureTickFile } from './lib/tick-file.ts';
+import type { Benchmark } from './run.ts';
+
+const GOAL_P99_US = 50;
+const GOAL_VS_VNPY = 10;
+const GOAL_VS_NAUTILUS = 1;
+const peersDir = resolve(import.meta.dirname, 'peers');
+
+function arg(args: string[], name: string, dflt: number): number {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return dflt;
+  const v = Number(args[i + 1]);
+  if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer`);
+  return v;
+}
+
+const say = (line: string) => console.log(line);
+const note = (line: string) => console.error(`[runtime-latency] ${line}`);
+
+function latencyLine(label: string, r: LatencyResult): string {
+  const head = `${label}: offered ${fmt(r.offeredRate, 0)}/s, ${r.ticksProcessed}/${r.ticksOffered} ticks processed, ${r.orders} orders`;
+  const refused = Object.entries(r.refusals)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const tail = `${refused ? `; refused: ${refused}` : ''}${r.drainTimedOut ? '; DRAIN TIMED OUT' : ''}${r.strategyState !== 'running' ? `; strategy ${r.strategyState}` : ''}`;
+  if (r.latenciesUs.length === 0) return `${head}: no order reached the gateway${tail}`;
+  const s = summarize(r.latenciesUs);
+  const g = summarize(r.fromIngestUs);
+  return `${head}: tick-to-order µs from scheduled arrival p50 ${fmt(s.p50)} p90 ${fmt(s.p90)} p99 ${fmt(s.p99)} p99.9 ${fmt(s.p999)} max ${fmt(s.max)} (n=${s.count}); from ingestion p50 ${fmt(g.p50)} p99 ${fmt(g.p99)}${tail}`;
+}
+
+function p99(r: LatencyResult | undefined): number | undefined {
+  return r && r.latenciesUs.length > 0 ? summarize(r.latenciesUs).p99 : undefined;
+}
+function p50(r: LatencyResult | undefined): number | undefined {
+  return r && r.latenciesUs.length > 0 ? summarize(r.latenciesUs).p50 : undefined;
+}
+
+function replayLine(r: ReplayResult | PeerResult): string {
+  return `${r.engine}${'version' in r ? ` (${r.version})` : ''}: ${fmt(r.ticksPerCpuSecond, 0)} ticks/CPU-s, ${fmt(r.ticksPerSecond, 0)} ticks/s wall (${r.ticks} ticks in ${fmt(r.replaySeconds, 2)} s, CPU ${fmt(Number(r.replayCpuSeconds), 2)} s); signals ${r.signals}, orders ${r.orders}, fills ${r.fills}`;
+}
+
+const bench: Benchmark = {
+  summary:
+    'tick-to-order p50/p99 inside the runtime at 1k and 100k ticks/s (goal p99 <= 50 µs); EMA-cross replay ticks/s vs vn.py (goal >= 10x) and NautilusTrader (goal >= 1x)',
+  async run(args) {
+    const count = arg(args, 'ticks', 200_000);
+    const fast = arg(args, 'fast', 5);
+    const slow = arg(args, 'slow', 20);
+    const seed = arg(args, 'seed', 20260302);
+    const cache = benchCacheDir();
+    mkdirSync(cache, { recursive: true });
+
+    // 1. The tick file.
+    const file = ensureTickFile({ count, seed });
+    say(
+      `tick file: ${file.path} (${count} SHFE au snapshots, seed ${seed}${file.generated ? ', generated now' : ', cached'})`,
+    );
+    const l0 = performance.now();
+    const ticks = parseTicks(readFileSync(file.path, 'utf8'));
+    say(`loaded with the runtime's CSV reader in ${fmt((performance.now() - l0) / 1000, 2)} s`);
+    const referee = countSignals(ticks, fast, slow);
+    say(
+      `EMA ${fast}/${slow} on last price: ${referee.signals} signals expected (referee bench/lib/ema-cross.ts)`,
+    );
+
+    // 2. Latency.
+    const lat: Record<string, LatencyResult> = {};
+    if (!args.includes('--no-latency')) {
+      const runs = [
+        { key: '1k-FULL', rate: 1_000, n: arg(args, 'latency-ticks', 10_000), synchronous: 'FULL' as const },
+        {
+          key: '100k-FULL',
+          rate: 100_000,
+          n: arg(args, 'latency-ticks', 20_000),
+          synchronous: 'FULL' as const,
+        },
+        {
+          key: '1k-NORMAL',
+          rate: 1_000,
+          n: arg(args, 'latency-ticks', 10_000),
+          synchronous: 'NORMAL' as const,
+        },
+        {
+          key: '100k-NORMAL',
+          rate: 100_000,
+          n: arg(args, 'latency-ticks', 20_000),
+          synchronous: 'NORMAL' as const,
+        },
+      ];
+      for (const r of runs) {
+        note(`latency ${r.key}: ${r.n} ticks at ${r.rate}/s`);
+        lat[r.key] = await measureLatency({
+          ticks: ticks.slice(0, r.n),
+          rate: r.rate,
+          fast,
+          slow,
+          synchronous: r.synchronous,
+          dir: cache,
+        });
+        say(
+          latencyLine(
+            `latency @${r.rate}/s, journal synchronous=${r.synchronous}`,
+            lat[r.key] as LatencyResult,
+          ),
+        );
+      }
+    }
+
+    // 3. Throughput.
+    note('Aurum replay');
+    const aurum = await replayAurum(ticks, fast, slow);
+    say(replayLine(aurum));
+    const peers: Record<string, PeerResult | string> = {};
+    if (!args.includes('--no-peers')) {
+      const venv = ensureVenv(join(peersDir, 'requirements.txt'), note);
+      for (const [key, script] of [
+        ['vn.py', 'vnpy_ema_cross.py'],
+        ['NautilusTrader', 'nautilus_ema_cross.py'],
+      ] as const) {
+        if (!venv.ok) {
+          peers[key] = `not installed: ${venv.reason}`;
+          say(`${key}: NOT MEASURED (${peers[key]})`);
+          continue;
+        }
+        note(`${key} replay`);
+        const r = runPeer(venv.python, join(peersDir, script), [file.path, String(fast), String(slow)]);
+        peers[key] = r.ok ? r.result : `failed: ${r.reason}`;
+        say(r.ok ? replayLine(r.result) : `${key}: NOT MEASURED (${peers[key]})`);
+      }
+    }
+    const all = [aurum, ...Object.values(peers).filter((p): p is PeerResult => typeof p !== 'string')];
+    const agree = all.every((r) => r.signals === referee.signals);
+    say(
+      `signals: ${all.map((r) => `${r.engine} ${r.signals}`).join(', ')}, referee ${referee.signals}: ${agree ? 'all agree' : 'DISAGREE'}`,
+    );
+
+    // 4. The headline.
+    const parts: string[] = [];
+    const pair = (k: string) => {
+      const a = p50(lat[k]);
+      const b = p99(lat[k]);
+      return a === undefined || b === undefined ? 'n/a' : `${fmt(a)}/${fmt(b)}`;
+    };
+    if (lat['1k-FULL']) {
+      const worst = Math.max(p99(lat['1k-FULL']) ?? Number.NaN, p99(lat['100k-FULL']) ?? Number.NaN);
+      parts.push(
+        `tick-to-order p50/p99 µs: 1k/s ${pair('1k-FULL')}, 100k/s ${pair('100k-FULL')} (fsync journal); no-fsync 1k/s ${pair('1k-NORMAL')}, 100k/s ${pair('100k-NORMAL')}; worst p99 = ${fmt(worst / GOAL_P99_US)}x the 50 µs goal`,
+      );
+    }
+    const ratio = (peer: string, goal: number) => {
+      const p = peers[peer];
+      if (p === undefined) return `${peer} skipped`;
+      if (typeof p === 'string') return `${peer} not measured`;
+      return `${peer} ${fmt(Number(p.ticksPerCpuSecond), 0)} → Aurum/${peer} ${fmt(aurum.ticksPerCpuSecond / Number(p.ticksPerCpuSecond), 2)}x (goal >= ${goal}x)`;
+    };
+    parts.push(
+      `replay ticks/CPU-s: Aurum ${fmt(aurum.ticksPerCpuSecond, 0)}; ${ratio('vn.py', GOAL_VS_VNPY)}; ${ratio('NautilusTrader', GOAL_VS_NAUTILUS)}; signals ${agree ? 'agree' : 'DISAGREE'} (${referee.signals})`,
+    );
+    return `runtime-latency: ${parts.join(' | ')}`;
+  },
+};
+
+export default bench;

@@ -144,6 +144,12 @@ function removeState(l: Layout): string {
   for (const f of existsSync('/var/lib/cni/results') ? readdirSync('/var/lib/cni/results') : []) {
     if (f.startsWith('aurum-')) rmSync(join('/var/lib/cni/results', f), { force: true });
   }
+  // containerd's CNI library caches results under /var/lib/cni; drop the directories if we left them empty.
+  for (const d of ['/var/lib/cni/results', '/var/lib/cni']) {
+    try {
+      if (existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
+    } catch {}
+  }
   return `${l.state} (logs kept)`;
 }
 

@@ -67,9 +67,23 @@ async function ensureComponent(
   const c = comp(ctx, name);
   const dirs = { run: ctx.l.run, logs: ctx.l.logs };
   const log = logFile(dirs, name);
+  let note: string | undefined;
   if (livePid(dirs, name, c.spec.bin)) {
     if ((await c.health()) === '') return 'already running';
-    await stopProc(dirs, name, c.spec.bin); // running but unhealthy: restart it
+    // Running but unhealthy: give it a moment (health can lag, e.g. kube-proxy after a burst of
+    // Service changes), then restart it.
+    let reason = '';
+    const recovered = await poll(
+      async () => {
+        reason = await c.health();
+        return reason === '';
+      },
+      10_000,
+      1000,
+    );
+    if (recovered) return 'already running';
+    await stopProc(dirs, name, c.spec.bin);
+    note = `restarted (was unhealthy: ${reason.slice(0, 120)})`;
   }
   for (const port of COMPONENT_PORTS[name] ?? []) {
     if (!(await portFree(port))) {
@@ -98,7 +112,7 @@ async function ensureComponent(
       fix: `read the log; \`npm run cluster -- down\` then \`up\` retries from scratch`,
     });
   }
-  return undefined;
+  return note;
 }
 
 async function stepPreflight(ctx: UpContext): Promise<string> {
@@ -274,28 +288,31 @@ async function stepAddons(ctx: UpContext): Promise<string> {
   return 'CoreDNS, local-path StorageClass (default)';
 }
 
+/** Waits until a Deployment reports all replicas available (rollout status alone can pass on stale status). */
 async function waitRollout(ctx: UpContext, ns: string, name: string): Promise<void> {
-  const r = run(
-    binary(ctx.l, 'kubectl'),
-    [
-      '--kubeconfig',
-      ctx.l.adminKubeconfig,
-      '-n',
-      ns,
-      'rollout',
-      'status',
-      `deployment/${name}`,
-      '--timeout=180s',
-    ],
-    { check: false },
+  const ok = await poll(
+    () => {
+      const r = kubectl(ctx.l, [
+        '-n',
+        ns,
+        'get',
+        'deployment',
+        name,
+        '-o',
+        'jsonpath={.status.availableReplicas}/{.spec.replicas}',
+      ]);
+      return /^(\d+)\/\1$/.test(r.stdout.trim());
+    },
+    180_000,
+    1000,
   );
-  if (r.code !== 0) {
+  if (!ok) {
     const pods = kubectl(ctx.l, ['-n', ns, 'get', 'pods', '-o', 'wide']).stdout;
     const events = kubectl(ctx.l, ['-n', ns, 'get', 'events', '--sort-by=.lastTimestamp'])
       .stdout.split('\n')
       .slice(-10)
       .join('\n');
-    throw new StepError(`${ns}/${name} not available: ${r.stderr.trim()}\n${pods}\n${events}`, {
+    throw new StepError(`${ns}/${name} not available within 180s\n${pods}\n${events}`, {
       log: logFile(ctx.l, 'kubelet'),
       fix: 'check the kubelet and containerd logs',
     });

@@ -121,6 +121,11 @@ export class LiquidityModel {
     return events;
   }
 
+  /** Moves the fair price of an instrument (admin "set price"); quotes follow on the next step. */
+  setFair(symbol: string, price: number): void {
+    this.fair.set(symbol, price / this.market.spec.tick);
+  }
+
   /** Steps every listed instrument. */
   stepAll(): MarketEvent[] {
     const events: MarketEvent[] = [];

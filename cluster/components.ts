@@ -23,6 +23,8 @@ export interface Component {
   spec: ProcSpec;
   /** resolves to '' when healthy, else a short reason */
   health: () => Promise<string>;
+  /** TCP ports it listens on, checked free before a start (default: the table in up.ts) */
+  ports?: number[];
 }
 
 const ok = async (url: string, tls = {}): Promise<string> => {

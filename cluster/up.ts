@@ -59,7 +59,7 @@ const COMPONENT_PORTS: Record<string, number[]> = {
 };
 
 /** Starts a component unless it already runs healthy; waits until its health probe passes. */
-async function ensureComponent(
+export async function ensureComponent(
   ctx: UpContext,
   name: string,
   timeoutMs = 90_000,
@@ -85,7 +85,7 @@ async function ensureComponent(
     await stopProc(dirs, name, c.spec.bin);
     note = `restarted (was unhealthy: ${reason.slice(0, 120)})`;
   }
-  for (const port of COMPONENT_PORTS[name] ?? []) {
+  for (const port of c.ports ?? COMPONENT_PORTS[name] ?? []) {
     if (!(await portFree(port))) {
       throw new StepError(`port ${port} (needed by ${name}) is in use by another process`, {
         fix: `find it with \`ss -ltnp 'sport = :${port}'\` and stop it, or run \`npm run cluster -- down\``,
@@ -94,19 +94,22 @@ async function ensureComponent(
   }
   startProc(dirs, c.spec);
   let last = '';
-  const ok = await poll(
+  const outcome = await poll(
     async () => {
-      if (!livePid(dirs, name, c.spec.bin)) throw new StepError(`${name} exited:\n${logTail(log)}`, { log });
+      if (!livePid(dirs, name, c.spec.bin)) return 'exited';
       last = await c.health();
-      return last === '';
+      return last === '' ? 'healthy' : false;
     },
     timeoutMs,
     500,
-  ).catch((e) => {
-    throw e;
-  });
-  if (!ok) {
-    if (!livePid(dirs, name, c.spec.bin)) throw new StepError(`${name} exited:\n${logTail(log)}`, { log });
+  );
+  if (outcome !== 'healthy') {
+    if (outcome === 'exited' || !livePid(dirs, name, c.spec.bin)) {
+      throw new StepError(`${name} exited right after start; last log lines:\n${logTail(log)}`, {
+        log,
+        fix: 'read the log for the cause (bad flag, port taken, missing file); then rerun `up`',
+      });
+    }
     throw new StepError(`${name} not healthy after ${timeoutMs / 1000}s (${last})`, {
       log,
       fix: `read the log; \`npm run cluster -- down\` then \`up\` retries from scratch`,

@@ -32,7 +32,8 @@ export async function deployOperator(): Promise<void> {
   installCrds();
   const objects = operatorManifests({
     config: STUB_RUNTIME_CONFIG,
-    env: { AURUM_RESYNC_SECONDS: '120' },
+    // Only the TradingPlatform controller: these tests are about it, not the firewall.
+    env: { AURUM_RESYNC_SECONDS: '120', AURUM_CONTROLLERS: 'tradingplatform' },
     logLevel: 'info',
   }) as Array<Record<string, any>>;
   const dep = objects.find((o) => o.kind === 'Deployment')!;

@@ -85,7 +85,7 @@ describe('TradingPlatform lifecycle', () => {
   it('restores deleted and edited children', async () => {
     const svcUid = uidOf('service', 'alice-runtime');
     const cmUid = uidOf('configmap', 'alice-runtime-config');
-    kubectl(['-n', ns.name, 'delete', 'service', 'alice-runtime', 'configmap', 'alice-runtime-config']);
+    kubectl(['-n', ns.name, 'delete', 'service/alice-runtime', 'configmap/alice-runtime-config']);
     await waitFor(
       () => {
         const s = uidOf('service', 'alice-runtime');

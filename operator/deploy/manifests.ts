@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { OperatorConfig } from '../config.ts';
+import { desiredHash } from '../kube/compare.ts';
 
 /** Options of {@link operatorManifests}. */
 export interface DeployOptions {
@@ -136,7 +137,8 @@ export function operatorManifests(o: DeployOptions = {}): object[] {
         selector: { matchLabels: labels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
         template: {
-          metadata: { labels },
+          // The operator reads its configuration at start: a changed configuration rolls the replicas.
+          metadata: { labels, annotations: { 'aurum.dev/config-hash': desiredHash(o.config ?? {}) } },
           spec: {
             serviceAccountName: NAME,
             terminationGracePeriodSeconds: 20,
@@ -186,6 +188,8 @@ export function operatorManifests(o: DeployOptions = {}): object[] {
 /** Operator configuration that runs the stub runtime from the operator image (until the runtime image exists). */
 export const STUB_RUNTIME_CONFIG: Partial<OperatorConfig> = {
   defaultImage: 'docker.io/aurum/operator:0.1.0',
+  // The TradingPlatform tests run without the investor-access sidecar (it needs the access controllers' Secrets).
+  access: { enabled: false },
   runtimeCommand: ['node', '/app/operator/stub-runtime.ts'],
 };
 

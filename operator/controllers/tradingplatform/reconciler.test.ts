@@ -116,7 +116,9 @@ function setup() {
       spec: structuredClone(t.spec),
       status: {
         conditions: [{ type: 'Ready', status: 'True' }],
-        containerStatuses: [{ name: 'runtime', started: true, state: { running: {} }, restartCount: 0 }],
+        containerStatuses: [
+          { name: 'runtime', started: true, ready: true, state: { running: {} }, restartCount: 0 },
+        ],
       },
     } as any);
   };

@@ -15,6 +15,7 @@ function pod(opts: { running?: boolean; ready?: boolean; waiting?: string } = {}
         {
           name: 'runtime',
           started: !!opts.running,
+          ready: !!opts.ready,
           state: opts.waiting ? { waiting: { reason: opts.waiting } } : opts.running ? { running: {} } : {},
           resources: { limits: { cpu: '500m' } },
         },

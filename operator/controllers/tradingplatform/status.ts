@@ -3,8 +3,8 @@
  *
  * Conditions written by this controller:
  * - `RuntimeReady`: the runtime container is started and running;
- * - `CounterConnected`: the pod is Ready — its readiness probe is the runtime's /readyz, which answers 200
- *   only while the FIX session with the counter is logged on;
+ * - `CounterConnected`: the runtime container is ready — its readiness probe is the runtime's /readyz, which
+ *   answers 200 only while the FIX session with the counter is logged on;
  * - `Ready` (+ `Reconciling` / `Stalled`, kstatus): everything rendered, dependencies present, the runtime
  *   connected (or, when paused, the runtime stopped).
  */
@@ -73,7 +73,9 @@ const STUCK_WAITING = new Set([
 export function assess(o: Observation): { conditions: ConditionInput[]; phase: Phase } {
   const paused = o.tp.spec.paused;
   const cs = o.pod?.status?.containerStatuses?.find((c) => c.name === RUNTIME_CONTAINER);
-  const podReady = o.pod?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+  // The runtime container's own readiness (its /readyz), not the pod's: a sidecar must not be mistaken for
+  // the counter session.
+  const podReady = cs?.ready === true;
   const running = !!cs?.started && !!cs.state?.running;
   const waiting = cs?.state?.waiting;
 

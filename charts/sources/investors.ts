@@ -6,6 +6,9 @@
  * before it creates any, so a custom resource cannot sit beside the CRD templates that define its kind on the
  * first install; and the spec belongs to the network admins once it exists — a later `helm upgrade` must not
  * overwrite their edits (hooks are created once and are not part of the release's managed objects).
+ * Helm deletes and recreates a hook object on the next install; so that a re-install after an uninstall keeps
+ * the admins' spec too, the template renders nothing when the object already exists (`lookup`; `helm template`
+ * and GitOps renderers, which cannot look, always render it).
  */
 import type { z } from 'zod';
 import { API_VERSION } from '../../operator/api/common.ts';
@@ -39,8 +42,10 @@ export function investorNamespaceTemplate(): string {
 
 /** templates/networkpolicyspec.yaml */
 export function defaultNetworkPolicySpecTemplate(): string {
+  const crd = 'lookup "apiextensions.k8s.io/v1" "CustomResourceDefinition" "" "networkpolicyspecs.aurum.dev"';
+  const existing = `lookup "${API_VERSION}" "NetworkPolicySpec" .Values.investorNamespace.name .Values.networkPolicySpec.name`;
   return onlyIf(
-    '.Values.networkPolicySpec.create',
+    `and .Values.networkPolicySpec.create (or (not (${crd})) (not (${existing})))`,
     templateOf((t) => {
       const spec: z.input<typeof NetworkPolicySpecSpec> = {
         platformSelector: {},

@@ -38,7 +38,7 @@ function setup(strategies: unknown[] = []) {
   return { engine, gateway, journal, events, advance: (ms: number) => (t += ms), now: () => t };
 }
 
-const until = async (cond: () => boolean, ms = 5000) => {
+const until = async (cond: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out');

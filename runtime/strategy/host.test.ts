@@ -34,7 +34,7 @@ function setup(journal?: Journal, watchdogMs = 1000) {
   return { host, orders, cancels, journal: j, dir };
 }
 
-const until = async (cond: () => boolean, ms = 5000) => {
+const until = async (cond: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out');

@@ -42,6 +42,11 @@ export interface StrategyHostOptions {
   onChange?: (view: StrategyView) => void;
   /** A callback running longer than this is considered stuck. Default 2000 ms. */
   watchdogMs?: number;
+  /**
+   * Budget for loading a module (worker start, import, onInit): worker start-up time depends on the machine's
+   * load, not on the strategy, so it gets more than a callback. Default 15 000 ms.
+   */
+  loadTimeoutMs?: number;
   /** Old-generation heap cap per strategy. Default 64 MB. */
   memoryMb?: number;
   /** Tick size in cents (default 2). */
@@ -54,11 +59,15 @@ type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message:
 interface Pending {
   at: number;
   what: string;
+  /** Budget for this callback; default the watchdog's. */
+  limitMs?: number;
   resolve?: (r: { ok: true } | { ok: false; message: string }) => void;
 }
 
 interface Running {
   worker: Worker;
+  /** State reported after a callback, not yet journaled (flushed periodically, before any order, on stop). */
+  dirtyState?: Record<string, unknown>;
   seq: number;
   pending: Map<number, Pending>;
   timers: Map<string, NodeJS.Timeout>;
@@ -81,10 +90,14 @@ export class StrategyHost {
   readonly #o: Required<Omit<StrategyHostOptions, 'onChange'>> & Pick<StrategyHostOptions, 'onChange'>;
   readonly #entries = new Map<string, Entry>();
   readonly #watchdog: NodeJS.Timeout;
+  #ticks = 0;
+  readonly #flushEvery: number;
 
   constructor(opts: StrategyHostOptions) {
-    this.#o = { watchdogMs: 2000, memoryMb: 64, tick: 2, now: Date.now, ...opts };
-    this.#watchdog = setInterval(() => this.#checkWatchdog(), Math.max(50, Math.floor(this.#o.watchdogMs / 4)));
+    this.#o = { watchdogMs: 2000, loadTimeoutMs: 15_000, memoryMb: 64, tick: 2, now: Date.now, ...opts };
+    const period = Math.max(50, Math.floor(this.#o.watchdogMs / 4));
+    this.#flushEvery = Math.max(1, Math.round(1000 / period));
+    this.#watchdog = setInterval(() => this.#checkWatchdog(), period);
     this.#watchdog.unref();
   }
 
@@ -324,10 +337,7 @@ export class StrategyHost {
     if (e.run !== run) return;
     switch (m.type) {
       case 'done': {
-        if (m.state) {
-          const j = this.#o.journal;
-          j.tx(() => j.set(`strategy:${e.def.name}:state`, m.state));
-        }
+        if (m.state) run.dirtyState = m.state;
         const p = run.pending.get(m.seq);
         run.pending.delete(m.seq);
         p?.resolve?.({ ok: true });
@@ -342,6 +352,11 @@ export class StrategyHost {
         return;
       }
       case 'order':
+        // The state the order came from is durable before the order exists.
+        if (m.state) {
+          run.dirtyState = undefined;
+          this.#saveState(e.def.name, m.state);
+        } else this.#flush(e, run);
         if (e.state === 'running') this.#o.submit(e.def.name, m.order);
         return;
       case 'cancelAll':
@@ -366,7 +381,12 @@ export class StrategyHost {
 
   #send(e: Entry, run: Running, m: DistributiveOmit<ToWorker, 'seq'>, resolve?: Pending['resolve']): void {
     const seq = ++run.seq;
-    run.pending.set(seq, { at: this.#o.now(), what: `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`, ...(resolve ? { resolve } : {}) });
+    run.pending.set(seq, {
+      at: this.#o.now(),
+      what: `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`,
+      ...(m.type === 'init' ? { limitMs: this.#o.loadTimeoutMs } : {}),
+      ...(resolve ? { resolve } : {}),
+    });
     run.worker.postMessage({ ...m, seq } as ToWorker);
     void e;
   }
@@ -375,14 +395,31 @@ export class StrategyHost {
     return new Promise((resolve) => this.#send(e, run, m, resolve));
   }
 
+  #saveState(name: string, state: Record<string, unknown>): void {
+    const j = this.#o.journal;
+    j.tx(() => j.set(`strategy:${name}:state`, state));
+  }
+
+  #flush(e: Entry, run: Running): void {
+    if (!run.dirtyState) return;
+    const s = run.dirtyState;
+    run.dirtyState = undefined;
+    this.#saveState(e.def.name, s);
+  }
+
   #checkWatchdog(): void {
     const now = this.#o.now();
+    this.#ticks++;
     for (const e of this.#entries.values()) {
       const run = e.run;
       if (!run) continue;
+      // State-only changes (no order) are journaled about once a second, not on every tick: an fsync per tick
+      // would cap the tick rate; anything acted on (an order) has its state journaled first, above.
+      if (this.#ticks % this.#flushEvery === 0) this.#flush(e, run);
       const oldest = run.pending.values().next().value as Pending | undefined;
-      if (oldest && now - oldest.at > this.#o.watchdogMs)
-        this.#fail(e, `${oldest.what === 'onInit' ? 'loading/onInit' : oldest.what} did not return within ${this.#o.watchdogMs} ms (endless loop?); the worker was terminated`);
+      const limit = oldest?.limitMs ?? this.#o.watchdogMs;
+      if (oldest && now - oldest.at > limit)
+        this.#fail(e, `${oldest.what === 'onInit' ? 'loading/onInit' : oldest.what} did not return within ${limit} ms (endless loop?); the worker was terminated`);
     }
   }
 
@@ -405,6 +442,7 @@ export class StrategyHost {
   #kill(e: Entry): void {
     const run = e.run;
     if (!run) return;
+    this.#flush(e, run);
     e.run = undefined;
     for (const t of run.timers.values()) clearInterval(t);
     run.pending.clear();
@@ -422,7 +460,7 @@ export class StrategyHost {
         void w.terminate();
         resolve(r);
       };
-      const timer = setTimeout(() => done({ ok: false, message: `loading did not finish within ${this.#o.watchdogMs} ms` }), this.#o.watchdogMs);
+      const timer = setTimeout(() => done({ ok: false, message: `loading did not finish within ${this.#o.loadTimeoutMs} ms` }), this.#o.loadTimeoutMs);
       w.on('message', (m: FromWorker) => {
         if (m.type === 'described') done({ ok: true, ...(m.params ? { params: m.params } : {}) });
         else if (m.type === 'failed') done({ ok: false, message: m.message.split('\n').slice(0, 4).join('\n') });

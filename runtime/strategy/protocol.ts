@@ -44,7 +44,8 @@ export type FromWorker =
   | { type: 'described'; seq: number; params?: Record<string, ParamSpec> }
   | { type: 'done'; seq: number; state?: Record<string, unknown> }
   | { type: 'failed'; seq: number; message: string }
-  | { type: 'order'; order: OrderRequest }
+  /** `state`: the persistent state at the moment of the order, when it changed (journaled before the order). */
+  | { type: 'order'; order: OrderRequest; state?: Record<string, unknown> }
   | { type: 'cancelAll' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'setTimer'; name: string; ms: number }

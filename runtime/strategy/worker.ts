@@ -25,9 +25,11 @@ function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext
       post({ type: 'log', level: 'warn', message: `order held back (not trading): ${side} ${offset} ${lots} @ ${price}` });
       return;
     }
+    const state = changedState();
     post({
       type: 'order',
       order: { instrument: opts.instrument ?? first, side, offset, price, quantity: lots, timeInForce: opts.timeInForce ?? 'day' },
+      ...(state ? { state } : {}),
     });
   };
   const c: StrategyContext = {
@@ -52,6 +54,15 @@ function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext
     warn: (message) => post({ type: 'log', level: 'warn', message: String(message) }),
   };
   return c;
+}
+
+/** The state as JSON when it changed since last reported (so the host journals it), else undefined. */
+function changedState(): Record<string, unknown> | undefined {
+  if (!ctx) return undefined;
+  const s = JSON.stringify(ctx.state);
+  if (s === lastState) return undefined;
+  lastState = s;
+  return JSON.parse(s) as Record<string, unknown>;
 }
 
 async function handle(m: ToWorker): Promise<void> {
@@ -118,14 +129,7 @@ port.on('message', (m: ToWorker) => {
     try {
       await handle(m);
       if (m.type === 'init' && m.describeOnly) return;
-      let state: Record<string, unknown> | undefined;
-      if (ctx) {
-        const s = JSON.stringify(ctx.state);
-        if (s !== lastState) {
-          lastState = s;
-          state = JSON.parse(s);
-        }
-      }
+      const state = changedState();
       post({ type: 'done', seq: m.seq, ...(state ? { state } : {}) });
     } catch (e) {
       const err = e as Error;

@@ -15,7 +15,7 @@ import { type ConditionInput, mergeConditions } from '../../kube/conditions.ts';
 import type { ReconcileContext, Reconciler, Request, Result } from '../../kube/controller.ts';
 import { isNotFound } from '../../kube/errors.ts';
 import type { Informer } from '../../kube/informer.ts';
-import { type KubeObject, objectPath } from '../../kube/resources.ts';
+import { type KubeObject, objectPath, resourcePath } from '../../kube/resources.ts';
 import { accessSettings } from '../../render/access-settings.ts';
 import {
   allowPolicyName,
@@ -24,7 +24,7 @@ import {
   renderPlatformPolicies,
   type V1NetworkPolicy,
 } from '../../render/networkpolicy.ts';
-import { clusterFacts, type EndpointSliceView } from './facts.ts';
+import { clusterFacts, ENDPOINT_SLICE, type EndpointSliceView } from './facts.ts';
 import { applyAs, FIREWALL_MANAGER } from './ssa.ts';
 
 /** The condition this controller owns on TradingPlatforms. */
@@ -73,13 +73,35 @@ export class FirewallReconciler implements Reconciler {
     this.d = deps;
   }
 
+  private fetched: { at: number; slices: EndpointSliceView[] } | undefined;
+
+  /**
+   * The DNS and API-server EndpointSlices: from the informer, or — when the operator watches one namespace
+   * only, so its informers cannot see kube-system/default — read directly and kept for 30 s.
+   */
+  private async slices(): Promise<EndpointSliceView[]> {
+    const cached = this.d.caches.slices.list() as unknown as EndpointSliceView[];
+    if (cached.length) return cached;
+    const now = this.d.clock.now();
+    if (this.fetched && now - this.fetched.at < 30_000) return this.fetched.slices;
+    const out: EndpointSliceView[] = [];
+    for (const [namespace, service] of [
+      ['kube-system', 'kube-dns'],
+      ['default', 'kubernetes'],
+    ] as const) {
+      const list = await this.d.client.get<{ items?: EndpointSliceView[] }>(
+        `${resourcePath(ENDPOINT_SLICE, { namespace })}?labelSelector=${encodeURIComponent(`kubernetes.io/service-name=${service}`)}`,
+      );
+      out.push(...(list.items ?? []).map((i) => ({ ...i, metadata: { ...i.metadata, namespace } })));
+    }
+    this.fetched = { at: now, slices: out };
+    return out;
+  }
+
   async reconcile(ctx: ReconcileContext, req: Request): Promise<Result | undefined> {
     const tp = this.d.caches.platforms.get(`${req.namespace}/${req.name}`);
     if (!tp || tp.metadata.deletionTimestamp) return undefined; // policies are owned by the platform: GC removes them
-    const facts = clusterFacts(
-      this.d.caches.slices.list() as unknown as EndpointSliceView[],
-      accessSettings(this.d.config).listenPort,
-    );
+    const facts = clusterFacts(await this.slices(), accessSettings(this.d.config).listenPort);
     const { policies, governedBy } = renderPlatformPolicies(
       {
         name: tp.metadata.name,

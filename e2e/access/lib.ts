@@ -1,0 +1,245 @@
+/**
+ * Helpers of the access and firewall e2e tests: the operator (deployed, plus in-process whichever of the
+ * access/firewall controllers it does not run yet), TradingPlatforms whose pods the operator renders with the
+ * WireGuard sidecar, and investor hosts: network namespaces on this machine with a veth to the host, using
+ * the wg-quick file from the `<access>-access` Secret.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createLogger } from '../../common/log.ts';
+import type { TradingPlatform } from '../../operator/api/tradingplatform.ts';
+import { TradingPlatformSpec } from '../../operator/api/tradingplatform.ts';
+import { parseOperatorConfig } from '../../operator/config.ts';
+import { registerInvestorAccessController } from '../../operator/controllers/investoraccess/register.ts';
+import { registerFirewallControllers } from '../../operator/controllers/networkpolicyspec/register.ts';
+import { Manager } from '../../operator/kube/manager.ts';
+import {
+  createNetns,
+  deleteNetns,
+  httpStatus,
+  linkNetns,
+  nsRun,
+  WgClient,
+} from '../../sidecar/testing/netns.ts';
+import { apply, kubeconfigPath, kubectl, kubectlJson, TOOLBOX } from '../lib/index.ts';
+import { deployOperator, leader, OPERATOR_NS, operatorPods } from '../operator/lib.ts';
+
+export const repo = join(import.meta.dirname, '..', '..');
+export const operatorConfig = parseOperatorConfig({});
+
+/** Applies crds/ and waits until Established. */
+export function installCrds(): void {
+  kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=e2e', '-f', join(repo, 'crds')]);
+  kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(repo, 'crds')]);
+}
+
+/** Controllers the deployed operator runs (its AURUM_CONTROLLERS, default tradingplatform,firewall). */
+function deployedControllers(): Set<string> {
+  const r = kubectl(['-n', OPERATOR_NS, 'get', 'deployment', 'aurum-operator', '-o', 'json'], {
+    check: false,
+  });
+  if (r.code !== 0) return new Set();
+  const dep = JSON.parse(r.stdout) as {
+    spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
+  };
+  const env = dep.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'AURUM_CONTROLLERS')?.value;
+  return new Set((env ?? 'tradingplatform,firewall').split(',').map((x) => x.trim()));
+}
+
+/**
+ * Makes sure the operator runs: the deployed one (deployed with the stub runtime if absent), plus — in this
+ * process — whichever of the access and firewall controllers the deployed operator does not run yet.
+ * Returns the in-process Manager (stop it after the tests), or undefined when nothing runs in-process.
+ */
+export async function ensureOperator(namespace?: string): Promise<Manager | undefined> {
+  installCrds();
+  if (!operatorPods().length || !leader()) await deployOperator();
+  const running = deployedControllers();
+  const missing = ['investoraccess', 'firewall'].filter((c) => !running.has(c));
+  if (!missing.length) return undefined;
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath());
+  const mgr = new Manager({
+    kc,
+    // Only the test's namespace: other engineers' tests share this cluster.
+    ...(namespace ? { namespace } : {}),
+    log: createLogger('e2e-operator', { level: process.env.E2E_OPERATOR_LOG ?? 'warn' }),
+    identity: 'e2e',
+  });
+  if (missing.includes('investoraccess')) registerInvestorAccessController(mgr, { config: operatorConfig });
+  if (missing.includes('firewall')) registerFirewallControllers(mgr, { config: operatorConfig });
+  await mgr.start();
+  console.log(
+    `e2e: running in-process: ${missing.join(', ')} (the deployed operator runs ${[...running].join(', ')})`,
+  );
+  return mgr;
+}
+
+/** The counter credentials Secret a platform references (the stub runtime is ready once it is mounted). */
+export function counterSecret(platformName: string): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: `${platformName}-counter` },
+    stringData: { password: 'e2e-not-a-secret' },
+  };
+}
+
+/** A valid TradingPlatform object. */
+export function platform(
+  name: string,
+  namespace: string,
+  labels: Record<string, string> = {},
+): TradingPlatform {
+  return {
+    apiVersion: 'aurum.dev/v1alpha1',
+    kind: 'TradingPlatform',
+    metadata: { name, namespace, labels },
+    spec: TradingPlatformSpec.parse({
+      investor: name,
+      runtime: { profile: 'standard', allowedProfiles: ['standard', 'large'] },
+      counter: {
+        endpoints: [{ host: 'counter', port: 9878 }],
+        senderCompId: name.toUpperCase(),
+        targetCompId: 'COUNTER',
+        accountId: '80001234',
+        credentialsSecretRef: { name: `${name}-counter` },
+      },
+      marketData: { instruments: ['au2606'] },
+    }),
+  };
+}
+
+/** A plain toolbox pod serving TCP 9878 (the counter stand-in) — `node` answers any HTTP request. */
+export function counterPod(name = 'counter'): object[] {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, labels: { app: name } },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        containers: [
+          {
+            name: 'counter',
+            image: TOOLBOX,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['node', '-e', "require('http').createServer((q,s)=>s.end('counter')).listen(9878)"],
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name },
+      spec: { selector: { app: name }, ports: [{ port: 9878, targetPort: 9878 }] },
+    },
+  ];
+}
+
+/** Reads a Secret's decoded data. */
+export function secretData(namespace: string, name: string): Record<string, string> | undefined {
+  const r = kubectl(['-n', namespace, 'get', 'secret', name, '-o', 'json'], { check: false });
+  if (r.code !== 0) return undefined;
+  const s = JSON.parse(r.stdout) as { data?: Record<string, string> };
+  return Object.fromEntries(
+    Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+  );
+}
+
+/** An investor host: a network namespace on this machine, a veth to the host, optionally a tunnel. */
+export class InvestorHost {
+  readonly ns: string;
+  readonly addr: string;
+  private readonly hostIf: string;
+  private wg: WgClient | undefined;
+  private readonly idx: number;
+
+  /** @param idx 1..250: picks 10.231.<idx>.0/24 for the veth link */
+  constructor(idx: number, tag: string) {
+    this.idx = idx;
+    this.ns = `aurum-inv${idx}-${tag}`;
+    this.hostIf = `ainv${idx}${tag}`.slice(0, 15);
+    this.addr = `10.231.${idx}.2`;
+  }
+
+  create(): void {
+    createNetns(this.ns);
+    linkNetns(
+      null,
+      this.hostIf,
+      `10.231.${this.idx}.1/24`,
+      this.ns,
+      `vi${this.idx}${this.hostIf.slice(-4)}`,
+      `${this.addr}/24`,
+      `10.231.${this.idx}.1`,
+    );
+  }
+
+  /** Brings up the tunnel from the wg-quick text (routing `routeOverride` instead of AllowedIPs if given). */
+  async connect(wgQuick: string, routeOverride?: string[]): Promise<void> {
+    this.disconnect();
+    this.wg = new WgClient(this.ns, `wgi${this.idx}`);
+    await this.wg.up(wgQuick, routeOverride);
+  }
+
+  disconnect(): void {
+    // wireguard-go's exit removes its interface and with it the tunnel routes.
+    this.wg?.down();
+    this.wg = undefined;
+  }
+
+  status(url: string, timeoutS = 2): Promise<number> {
+    return httpStatus(this.ns, url, timeoutS);
+  }
+
+  /** POST /login with the credentials; resolves the HTTP status (0 when unreachable). */
+  async login(url: string, username: string, password: string, timeoutS = 3): Promise<number> {
+    const r = await nsRun(
+      this.ns,
+      'curl',
+      [
+        '-s',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code}',
+        '-m',
+        String(timeoutS),
+        '-X',
+        'POST',
+        '-H',
+        'content-type: application/json',
+        '-d',
+        JSON.stringify({ username, password }),
+        url,
+      ],
+      (timeoutS + 2) * 1000,
+    );
+    return Number(r.stdout.trim()) || 0;
+  }
+
+  destroy(): void {
+    this.wg?.down();
+    deleteNetns(this.ns);
+    try {
+      execFileSync('ip', ['link', 'del', this.hostIf], { stdio: 'ignore' });
+    } catch {
+      /* gone with the namespace */
+    }
+  }
+}
+
+/** Current TradingPlatform status. */
+export function tpStatus(namespace: string, name: string): any {
+  return kubectlJson(['-n', namespace, 'get', 'tradingplatform', name]).status ?? {};
+}
+
+/** Current InvestorAccess. */
+export function accessObject(namespace: string, name: string): any {
+  return kubectlJson(['-n', namespace, 'get', 'investoraccess', name]);
+}
+
+export { apply };

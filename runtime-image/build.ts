@@ -14,10 +14,12 @@ import { containerdImages, loadIntoContainerd } from '../cluster/images/addons.t
 import { BASE_IMAGE, ensureBaseImage, imageLabel } from '../cluster/images/base.ts';
 import {
   buildImage,
+  copySources,
   dockerImageId,
   ensureProdModules,
   imageHash,
   projectImages,
+  sourcesHash,
   stageModules,
   stageSources,
 } from '../cluster/images/project.ts';
@@ -61,7 +63,8 @@ function main(): number {
   const mods = step('production node_modules', () => ensureProdModules(repo, paths.cache));
   const stage = join(paths.cache, 'stage');
   process.on('exit', () => run('rm', ['-rf', stage], { check: false }));
-  const sources = step('stage build context', () => stageSources(repo, stage));
+  const files = stageSources(repo, stage);
+  console.log(`✓ stage build context — ${files.size} files`);
   stageModules(mods.dir, stage);
   const loadedFile = join(paths.cache, 'images-loaded.json');
   const loaded: Record<string, string> = existsSync(loadedFile)
@@ -70,9 +73,10 @@ function main(): number {
   const inCluster = provider === 'local' && !noLoad ? containerdImages(l.containerdSock) : new Set<string>();
   let failed = 0;
   for (const img of images) {
+    const dockerfile = readFileSync(join(repo, img.dockerfile), 'utf8');
     const hash = imageHash({
-      dockerfile: readFileSync(join(repo, img.dockerfile), 'utf8'),
-      sources,
+      dockerfile,
+      sources: sourcesHash(copySources(dockerfile), files),
       lock: mods.hash,
       base: baseId,
     });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appUserLines, baseChanges } from './base.ts';
-import { imageHash, includeInContext, projectImages, stageSources } from './project.ts';
+import {
+  copySources,
+  imageHash,
+  includeInContext,
+  projectImages,
+  sourcesHash,
+  stageSources,
+} from './project.ts';
 
 describe('projectImages', () => {
   it('maps Dockerfile.<name> to docker.io/aurum/<name>:0.1.0 and ignores other files', () => {
@@ -65,13 +72,13 @@ describe('stageSources', () => {
     writeFileSync(join(repo, 'runtime/main.test.ts'), 'test');
     writeFileSync(join(repo, 'e2e/x.ts'), 'e2e');
     const stage = join(dir, 'stage');
-    const h1 = stageSources(repo, stage);
+    const h1 = sourcesHash(['.'], stageSources(repo, stage));
     expect(readFileSync(join(stage, 'runtime/main.ts'), 'utf8')).toBe('console.log(1)');
     expect(existsSync(join(stage, 'runtime/main.test.ts'))).toBe(false);
     expect(existsSync(join(stage, 'e2e'))).toBe(false);
-    expect(stageSources(repo, stage)).toBe(h1);
+    expect(sourcesHash(['.'], stageSources(repo, stage))).toBe(h1);
     writeFileSync(join(repo, 'runtime/main.ts'), 'console.log(2)');
-    expect(stageSources(repo, stage)).not.toBe(h1);
+    expect(sourcesHash(['.'], stageSources(repo, stage))).not.toBe(h1);
   });
 });
 
@@ -81,5 +88,42 @@ describe('base image description', () => {
     expect(c).toContain('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
     expect(c).toContain('LABEL dev.aurum.content-hash=abc');
     expect(appUserLines().passwd).toBe('app:x:1000:1000:app:/app:/usr/sbin/nologin\n');
+  });
+});
+
+describe('copySources and sourcesHash', () => {
+  const DF = `ARG BASE_IMAGE=x
+FROM \${BASE_IMAGE}
+COPY package.json ./
+COPY --chown=1000:1000 node_modules/ ./node_modules/
+COPY common/ ./common/
+COPY ["operator/", "/app/operator/"]
+COPY --from=build /out /out
+ADD examples/strategies/ \\
+    ./examples/strategies/
+RUN echo COPY nothing
+`;
+  it('lists the context paths a Dockerfile copies', () => {
+    expect(copySources(DF)).toEqual([
+      'package.json',
+      'node_modules/',
+      'common/',
+      'operator/',
+      'examples/strategies/',
+    ]);
+  });
+
+  it('hashes only the files an image copies', () => {
+    const files = new Map([
+      ['common/a.ts', '1'],
+      ['operator/b.ts', '2'],
+      ['simulator/c.ts', '3'],
+    ]);
+    const h = sourcesHash(['common/', 'operator/'], files);
+    expect(sourcesHash(['common/', 'operator/'], new Map([...files, ['simulator/c.ts', 'changed']]))).toBe(h);
+    expect(sourcesHash(['common/', 'operator/'], new Map([...files, ['operator/b.ts', 'changed']]))).not.toBe(
+      h,
+    );
+    expect(sourcesHash(['.'], files)).not.toBe(h);
   });
 });

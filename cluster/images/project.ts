@@ -9,7 +9,7 @@
  *   without *.test.ts).
  * Dockerfiles start with `ARG BASE_IMAGE` / `FROM ${BASE_IMAGE}`; we pass the local base image, users
  * elsewhere may pass node:24-bookworm-slim. An image is rebuilt only when its content hash (Dockerfile +
- * staged sources + lockfile + base image) changed; the hash is stored as an image label.
+ * the staged files its COPY lines cover + lockfile + base image) changed; the hash is stored as an image label.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -87,12 +87,74 @@ export function ensureProdModules(repo: string, cacheRoot: string): { dir: strin
   return { dir: join(dir, 'node_modules'), hash };
 }
 
-/** Copies the sources into `stage` (wiped first) and returns a hash over every staged source file. */
-export function stageSources(repo: string, stage: string): string {
+/**
+ * Pure: the context paths a Dockerfile copies (`COPY`/`ADD` sources, without `--from=` stages), e.g.
+ * `['package.json', 'common/', 'operator/']`. `.` means everything.
+ */
+export function copySources(dockerfile: string): string[] {
+  const text = dockerfile.replace(/\\\n/g, ' ');
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const m = /^(COPY|ADD)\s+(.*)$/i.exec(line);
+    if (!m) continue;
+    const rest = m[2]!;
+    if (/--from[= ]/i.test(rest)) continue;
+    let args: string[];
+    if (
+      rest
+        .trimStart()
+        .replace(/^(--\S+\s+)*/, '')
+        .startsWith('[')
+    ) {
+      try {
+        args = JSON.parse(rest.replace(/^(--\S+\s+)*/, '')) as string[];
+      } catch {
+        continue;
+      }
+    } else {
+      args = rest.split(/\s+/).filter((a) => a && !a.startsWith('--'));
+    }
+    out.push(...args.slice(0, -1).map((a) => a.replace(/^\.\//, '')));
+  }
+  return out;
+}
+
+/** Pure: hash of the staged files a Dockerfile's COPY sources cover (`files`: path -> sha256). */
+export function sourcesHash(sources: readonly string[], files: ReadonlyMap<string, string>): string {
+  const prefixes = sources.map((s) => (s === '.' || s === '' ? '' : s.replace(/\/+$/, '')));
+  const h = createHash('sha256');
+  for (const [rel, digest] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (
+      prefixes.some(
+        (p) => p === '' || rel === p || rel.startsWith(`${p}/`) || (p.includes('*') && globMatch(p, rel)),
+      )
+    ) {
+      h.update(`${rel}\0${digest}\n`);
+    }
+  }
+  return h.digest('hex');
+}
+
+function globMatch(pattern: string, rel: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}(/|$)`,
+  );
+  return re.test(rel);
+}
+
+/**
+ * Copies the sources into `stage` (wiped first) and returns every staged file with its sha256, so each
+ * image can hash only what its Dockerfile copies.
+ */
+export function stageSources(repo: string, stage: string): Map<string, string> {
   // `rm -rf`: Node's recursive rm trips over large hard-linked trees (ENOTEMPTY).
   run('rm', ['-rf', stage]);
   mkdirSync(stage, { recursive: true });
-  const h = createHash('sha256');
+  const files = new Map<string, string>();
   const copy = (rel: string) => {
     const src = join(repo, rel);
     const st = statSync(src);
@@ -105,12 +167,12 @@ export function stageSources(repo: string, stage: string): string {
     }
     if (!st.isFile()) return;
     const data = readFileSync(src);
-    h.update(`${rel}\0${sha(data)}\n`);
+    files.set(rel, sha(data));
     mkdirSync(join(stage, rel, '..'), { recursive: true });
     writeFileSync(join(stage, rel), data, { mode: st.mode & 0o777 });
   };
   for (const f of [...ROOT_FILES, ...SOURCE_DIRS]) if (existsSync(join(repo, f))) copy(f);
-  return h.digest('hex');
+  return files;
 }
 
 /** Links (or copies) production node_modules into the stage. */

@@ -210,6 +210,37 @@ describe('revocation without a restart', () => {
     expect(revoked.sort()).toEqual(['alice:user disabled', 'bob:password changed', 'carol:user removed']);
   });
 
+  it('follows the live users Secret from the platform port, ahead of the mounted file', async () => {
+    let push: (text: string | undefined) => void = () => {};
+    let stopped = false;
+    h = await createHarness({
+      platform: {
+        current: async () => ({ profile: 'standard', allowedProfiles: [] }),
+        requestProfile: async (profile) => ({ ok: true, value: { profile } }),
+        watchUsers(onUsers) {
+          push = onUsers;
+          return () => {
+            stopped = true;
+          };
+        },
+      },
+    });
+    const { token } = await h.login('alice', alice.password);
+    const { readFileSync } = await import('node:fs');
+    const current = JSON.parse(readFileSync(h.usersFile, 'utf8'));
+    push(
+      JSON.stringify({ users: current.users.filter((u: { username: string }) => u.username !== 'alice') }),
+    );
+    expect(
+      (await h.app.inject({ url: '/api/account', headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(401);
+    await h.app.aurum.users.reloadFile(); // the stale file does not bring alice back
+    expect((await h.login('alice', alice.password)).status).toBe(401);
+    await h.close();
+    expect(stopped).toBe(true);
+    h = undefined as unknown as Harness;
+  });
+
   it('ends sessions when the access expires', async () => {
     const expiresAt = new Date(Date.parse('2026-06-01T01:00:00Z') + 10_000).toISOString();
     h = await createHarness({ users: [{ ...alice, expiresAt }] });

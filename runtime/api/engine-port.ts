@@ -246,4 +246,9 @@ export interface PlatformPort {
     effectiveProfile?: string;
   }>;
   requestProfile(profile: string, actor: Actor): Promise<Result<{ profile: string }>>;
+  /**
+   * Optional: live copies of the users Secret (`users.json` text; undefined when the Secret is gone), seconds
+   * after a change — faster than the mounted file. The API subscribes when present; returns the stop function.
+   */
+  watchUsers?(onUsers: (usersJson: string | undefined) => void): () => void;
 }

@@ -90,6 +90,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
 
   await users.start();
   const stopSources = (deps.userSources ?? []).map((start) => start(users));
+  const platformWatch = deps.platform?.watchUsers;
+  if (platformWatch) stopSources.push(platformWatch.call(deps.platform, (text) => users.apply(text, 'kube')));
   users.onRevoke((changes) => {
     for (const c of changes) {
       const n = sessions.endUser(c.username, c.reason);

@@ -17,49 +17,65 @@ export interface UsersKubeWatchOptions {
   retryMs?: number;
 }
 
-/** Returns a user source for buildApiServer's `userSources`. */
+/** A user source for buildApiServer's `userSources`. */
 export function usersKubeWatch(opts: UsersKubeWatchOptions): (users: UsersStore) => () => void {
-  return (users) => {
-    const controller = new AbortController();
-    const name = usersSecretName(opts.platform);
-    const base = `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/secrets`;
-    const log = opts.logger.child({ component: 'users-watch', secret: name });
-    const decode = (secret: { data?: Record<string, string> } | undefined) => {
-      const b64 = secret?.data?.[USERS_SECRET_KEY];
-      return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
-    };
+  return (users) => watchUsersSecret(opts, (text) => users.apply(text, 'kube'));
+}
 
-    async function loop(): Promise<void> {
-      let delay = opts.retryMs ?? 1000;
-      while (!controller.signal.aborted) {
-        try {
-          const list = await opts.client.request<{
-            metadata: { resourceVersion: string };
-            items: { data?: Record<string, string> }[];
-          }>('GET', `${base}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`);
-          if (list.status !== 200) throw new Error(`list secrets: HTTP ${list.status}`);
-          users.apply(decode(list.body.items[0]), 'kube');
-          const rv = list.body.metadata.resourceVersion;
-          delay = opts.retryMs ?? 1000;
-          await opts.client.watch(
-            `${base}?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}&fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`,
-            (e) => {
-              if (e.type === 'ADDED' || e.type === 'MODIFIED') users.apply(decode(e.object), 'kube');
-              else if (e.type === 'DELETED') users.apply(undefined, 'kube');
-              else if (e.type === 'ERROR') log.warn({ status: e.object?.message }, 'watch error event');
-            },
-            controller.signal,
-          );
-        } catch (err) {
-          if (controller.signal.aborted) return;
-          log.warn({ err: (err as Error).message, retryInMs: delay }, 'users Secret watch failed; retrying');
-        }
-        if (controller.signal.aborted) return;
-        await new Promise((r) => setTimeout(r, delay).unref());
-        delay = Math.min(delay * 2, 30_000);
-      }
-    }
-    void loop();
-    return () => controller.abort();
+type SecretDoc = { data?: Record<string, string> } | undefined;
+
+/** Watches the Secret and calls `onUsers` with its users.json text (undefined once deleted); returns stop. */
+export function watchUsersSecret(
+  opts: UsersKubeWatchOptions,
+  onUsers: (text: string | undefined) => void,
+): () => void {
+  const controller = new AbortController();
+  const name = usersSecretName(opts.platform);
+  const base = `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/secrets`;
+  const selector = `fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`;
+  const log = opts.logger.child({ component: 'users-watch', secret: name });
+  const decode = (secret: SecretDoc) => {
+    const b64 = secret?.data?.[USERS_SECRET_KEY];
+    return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
   };
+
+  async function once(): Promise<void> {
+    const list = await opts.client.request<{ metadata: { resourceVersion: string }; items: SecretDoc[] }>(
+      'GET',
+      `${base}?${selector}`,
+    );
+    if (list.status !== 200) throw new Error(`list secrets: HTTP ${list.status}`);
+    onUsers(decode(list.body.items[0]));
+    const rv = list.body.metadata.resourceVersion;
+    await opts.client.watch(
+      `${base}?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}&${selector}`,
+      (e) => {
+        if (e.type === 'ADDED' || e.type === 'MODIFIED') onUsers(decode(e.object));
+        else if (e.type === 'DELETED') onUsers(undefined);
+        else if (e.type === 'ERROR') log.warn({ status: e.object?.message }, 'watch error event');
+      },
+      controller.signal,
+    );
+  }
+
+  async function loop(): Promise<void> {
+    const first = opts.retryMs ?? 1000;
+    let delay = first;
+    while (!controller.signal.aborted) {
+      const started = Date.now();
+      try {
+        await once();
+      } catch (err) {
+        if (controller.signal.aborted) return;
+        log.warn({ err: (err as Error).message, retryInMs: delay }, 'users Secret watch failed; retrying');
+      }
+      if (controller.signal.aborted) return;
+      // A watch that lasted a while ended normally (the API server closes them); restart promptly.
+      if (Date.now() - started > 60_000) delay = first;
+      await new Promise((r) => setTimeout(r, delay).unref());
+      delay = Math.min(delay * 2, 30_000);
+    }
+  }
+  void loop();
+  return () => controller.abort();
 }

@@ -90,6 +90,16 @@ export function isCached(l: Layout, b: GoBuild): boolean {
   return existsSync(join(binDir(l, b), '.complete'));
 }
 
+/** Finds `go` on PATH or in /usr/local/go/bin (where the official tarball installs it). */
+export function ensureGoOnPath(): void {
+  if (which('go')) return;
+  if (which('/usr/local/go/bin/go')) {
+    process.env.PATH = `/usr/local/go/bin:${process.env.PATH ?? ''}`;
+    return;
+  }
+  throw new Error('the Go toolchain (go) is not on PATH; install Go >= 1.25 from go.dev');
+}
+
 interface ModInfo {
   Dir: string;
   GoMod: string;
@@ -97,6 +107,7 @@ interface ModInfo {
 
 /** Downloads `module@version` through the Go module proxy and returns its directory and go.mod path. */
 export function downloadModule(module: string, version: string): ModInfo {
+  ensureGoOnPath();
   const r = run('go', ['mod', 'download', '-json', `${module}@${version}`], { timeoutMs: 600_000 });
   return JSON.parse(r.stdout) as ModInfo;
 }
@@ -107,7 +118,7 @@ export function downloadModule(module: string, version: string): ModInfo {
  */
 export async function ensureBuild(l: Layout, b: GoBuild, cacheRoot: string): Promise<void> {
   if (isCached(l, b)) return;
-  if (!which('go')) throw new Error('the Go toolchain (go) is not on PATH; install Go >= 1.25 from go.dev');
+  ensureGoOnPath();
   const work = join(cacheRoot, 'build', `${b.name}-${b.version}`);
   mkdirSync(work, { recursive: true });
   const logPath = join(work, 'build.log');

@@ -233,6 +233,12 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       case 'cancelReject':
         oms.onCancelReject(e.reject);
         return;
+      case 'alert': {
+        const a: Alert = { id: newId(), time: now(), level: e.level, code: e.code, message: e.message };
+        journal.tx(() => journal.append('alert', a));
+        raise(a);
+        return;
+      }
       case 'connection': {
         const s = e.status;
         metrics.connected.set(s.state === 'loggedOn' ? 1 : 0);

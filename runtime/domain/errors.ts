@@ -18,6 +18,8 @@ export const ALERT_CODES = [
   'CANCEL_REJECTED',
   'UNKNOWN_EXECUTION',
   'ILLEGAL_TRANSITION',
+  'DUPLICATE_CLORDID',
+  'MARKET_DATA_REJECTED',
 ] as const;
 
 /** Stable codes and what they mean. */

@@ -38,7 +38,9 @@ export type GatewayEvent =
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'tick'; tick: Tick }
   | { type: 'execution'; report: ExecutionReport }
-  | { type: 'cancelReject'; reject: CancelReject };
+  | { type: 'cancelReject'; reject: CancelReject }
+  /** Something the gateway noticed that a person should know (raised as an alert, journaled). */
+  | { type: 'alert'; level: 'info' | 'warning' | 'critical'; code: string; message: string };
 
 /** A connection to one broker counter (market data + trading). */
 export interface Gateway {

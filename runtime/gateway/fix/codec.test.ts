@@ -89,3 +89,24 @@ describe('FIX codec (wire → domain)', () => {
     expect(v.InstrmtMDReqGrp.NoRelatedSym).toHaveLength(2);
   });
 });
+
+describe('incremental market data', () => {
+  it('updates the top of book, last price and volume of the instrument it names', async () => {
+    const { applyIncremental } = await import('./codec.ts');
+    const prev = { instrument: 'au2606', time: 1, lastPrice: 61200, bidPrice: 61198, bidSize: 3, askPrice: 61200, askSize: 2, volume: 10 };
+    const x = {
+      MDIncGrp: {
+        NoMDEntries: [
+          { MDUpdateAction: '1', MDEntryType: '0', Instrument: { Symbol: 'au2606' }, MDEntryPositionNo: 1, MDEntryPx: 612.02, MDEntrySize: 4 },
+          { MDUpdateAction: '1', MDEntryType: '0', Instrument: { Symbol: 'au2606' }, MDEntryPositionNo: 2, MDEntryPx: 611.9, MDEntrySize: 9 },
+          { MDUpdateAction: '2', MDEntryType: '1', Instrument: { Symbol: 'au2606' }, MDEntryPositionNo: 1, MDEntryPx: 612.0 },
+          { MDUpdateAction: '0', MDEntryType: '2', Instrument: { Symbol: 'au2606' }, MDEntryPx: 612.04, MDEntrySize: 1 },
+          { MDUpdateAction: '0', MDEntryType: 'B', Instrument: { Symbol: 'au2606' }, MDEntrySize: 11 },
+          { MDUpdateAction: '0', MDEntryType: '2', Instrument: { Symbol: 'au2612' }, MDEntryPx: 600, MDEntrySize: 1 },
+        ],
+      },
+    };
+    const out = applyIncremental(x, 2, (s) => (s === 'au2606' ? prev : undefined));
+    expect(out).toEqual([{ instrument: 'au2606', time: 2, lastPrice: 61204, bidPrice: 61202, bidSize: 4, volume: 11 }]);
+  });
+});

@@ -8,8 +8,8 @@
  * - RequestForPositions (AN, PosReqType 0) → RequestForPositionsAck (AO, TotalNumPosReports) and one
  *   PositionReport (AP) per instrument; PositionQty entries with PosType `SOD` are yesterday's lots,
  *   `ITD` today's (a `TOT` entry alone counts as yesterday's).
- * - CollateralInquiry (BB) → CollateralReport (BA): TotalNetValue (900) = balance, MarginExcess (899) =
- *   available funds, CashOutstanding (901) = margin in use.
+ * - CollateralInquiry (BB) → CollateralReport (BA): TotalNetValue (900) = balance (equity), MarginExcess (899)
+ *   = available funds; margin in use (and frozen) = the difference.
  */
 import { ExecType, fromFixPrice, OrdStatus } from '../../../common/fix/fields.ts';
 import { type ExecReport, type MdSnapshot, parseExecutionReport, parseMdSnapshot } from '../../../common/fix/messages.ts';
@@ -146,6 +146,55 @@ export function snapshotToTick(m: Record<string, unknown>, receivedAt: number, p
   return toTick(parseMdSnapshot(m as Record<string, never>), receivedAt, prev);
 }
 
+/**
+ * Applies a MarketDataIncrementalRefresh (35=X) to the last ticks: top-of-book entries (position 1) change
+ * bid/ask, trade entries the last price, TradeVolume the day's volume. Returns one updated tick per
+ * instrument touched (in the order first touched). Instruments never seen in a snapshot are skipped.
+ */
+export function applyIncremental(m: Record<string, any>, receivedAt: number, last: (symbol: string) => Tick | undefined): Tick[] {
+  const out = new Map<string, Tick>();
+  for (const e of (m.MDIncGrp?.NoMDEntries ?? []) as Array<Record<string, any>>) {
+    const sym = String(e.Instrument?.Symbol ?? m.Instrument?.Symbol ?? '');
+    const base = out.get(sym) ?? last(sym);
+    if (!base) continue;
+    const t: Tick = out.get(sym) ?? { ...base, time: receivedAt };
+    const pos = Number(e.MDEntryPositionNo ?? 1);
+    const px = fromFixPrice(e.MDEntryPx);
+    const size = Number(e.MDEntrySize ?? 0);
+    const del = String(e.MDUpdateAction) === '2';
+    switch (e.MDEntryType) {
+      case '0':
+        if (pos !== 1) break;
+        if (del) {
+          delete t.bidPrice;
+          delete t.bidSize;
+        } else if (px !== undefined) {
+          t.bidPrice = px;
+          t.bidSize = size;
+        }
+        break;
+      case '1':
+        if (pos !== 1) break;
+        if (del) {
+          delete t.askPrice;
+          delete t.askSize;
+        } else if (px !== undefined) {
+          t.askPrice = px;
+          t.askSize = size;
+        }
+        break;
+      case '2':
+        if (px !== undefined) t.lastPrice = px;
+        break;
+      case 'B':
+        t.volume = size;
+        break;
+    }
+    out.set(sym, t);
+  }
+  return [...out.values()];
+}
+
 /** MarketDataRequest (V): snapshot + updates, top of book, bid/offer/trade/volume/settlement. */
 export function marketDataRequest(reqId: string, instruments: readonly string[]): Record<string, unknown> {
   return {
@@ -221,7 +270,7 @@ export function toCounterFunds(m: Record<string, any>, receivedAt: number): Coun
     accountId: String(m.Account ?? ''),
     balance,
     available,
-    margin: money(m.CashOutstanding) ?? balance - available,
+    margin: balance - available,
     time: receivedAt,
   };
 }

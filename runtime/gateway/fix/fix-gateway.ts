@@ -21,6 +21,7 @@ import {
   marketDataRequest,
   orderStatusRequest,
   requestForPositions,
+  applyIncremental,
   snapshotToTick,
   toCancelReject,
   toCounterFunds,
@@ -240,7 +241,26 @@ export class FixGateway implements Gateway {
         this.#listener({ type: 'tick', tick: t });
         return;
       }
+      case 'X': {
+        for (const t of applyIncremental(m, now, (sym) => this.#lastTicks.get(sym))) {
+          this.#lastTicks.set(t.instrument, t);
+          this.#listener({ type: 'tick', tick: t });
+        }
+        return;
+      }
+      case 'Y':
+        this.#listener({ type: 'alert', level: 'critical', code: 'MARKET_DATA_REJECTED', message: `The counter refused the market-data subscription: ${String(m.Text ?? m.MDReqRejReason ?? '')}` });
+        return;
+      case 'j':
+      case '3':
+        this.#o.logger.warn({ msgType, text: m.Text, refSeqNum: m.RefSeqNum }, 'the counter rejected a message');
+        return;
       case '8': {
+        if (m.ExecType === '8' && Number(m.OrdRejReason) === 6) {
+          // The counter refused a ClOrdID it already has: the original order stands. Worth knowing.
+          this.#listener({ type: 'alert', level: 'critical', code: 'DUPLICATE_CLORDID', message: `The counter refused ClOrdID ${String(m.ClOrdID)} as a duplicate: ${String(m.Text ?? '')}` });
+          return;
+        }
         const r = toExecutionReport(m, now);
         if (!r) return;
         if (r.execType === 'status') {
@@ -340,7 +360,8 @@ export class FixGateway implements Gateway {
       port: ep.port,
       senderCompId: this.#o.senderCompId,
       targetCompId: this.#o.targetCompId,
-      username: this.#o.senderCompId,
+      // The counter identifies the account by the Logon Username (553).
+      username: this.#o.accountId,
       ...(this.#o.password !== undefined ? { password: this.#o.password } : {}),
       heartBtInt: this.#o.heartbeatSeconds ?? 30,
       ...(this.#o.storeDir ? { storeDir: this.#o.storeDir } : {}),

@@ -197,8 +197,9 @@ function stepHostNetwork(): string {
 
 function stepPki(ctx: UpContext): string {
   const { l, id } = ctx;
-  const fresh =
-    !existsSync(join(l.pki, 'ca.crt')) || !livePid({ run: l.run, logs: l.logs }, 'kube-apiserver');
+  // New certificates for every cluster (`down` removes them; preflight refuses a changed identity), so a
+  // retried, half-finished `up` keeps the ones the running components already use.
+  const fresh = !existsSync(join(l.pki, 'sa.pub'));
   if (fresh) generatePki(l.pki, id);
   const server = `https://${id.nodeIp}:${PORTS.apiserver}`;
   const kc = (user: string, certName: string) =>
@@ -224,7 +225,7 @@ function stepPki(ctx: UpContext): string {
   writeFileSync(join(l.config, 'kubelet.yaml'), renderKubeletConfig(params));
   writeFileSync(join(l.config, 'kube-proxy.yaml'), renderKubeProxyConfig(params));
   writeFileSync(l.identity, `${JSON.stringify(id)}\n`);
-  return fresh ? 'certificates generated' : 'kept (API server running)';
+  return fresh ? 'certificates generated' : 'kept (same cluster, same host identity)';
 }
 
 async function stepContainerd(ctx: UpContext): Promise<string | undefined> {

@@ -1,110 +1,98 @@
 /**
- * The kill test: the runtime (a child process) trades against a FIX counter and is SIGKILLed at random
- * moments, again and again; after a final restart and reconciliation, the journal must agree with the
- * counter: no order the counter saw is missing from the journal (none lost), no order reached the counter
- * twice (none duplicated), and every order's status and filled quantity match.
+ * The kill test, against the real counter simulator (a child process): the runtime (another child process)
+ * trades with a strategy that sends orders and cancels as fast as the risk limits allow, and is SIGKILLed
+ * at random moments, again and again. Then the instrument is halted (nothing can fill any more), trading
+ * is paused in the journal, and the runtime starts once more and reconciles. The journal must agree with the
+ * counter: every order the counter holds is journaled with the counter's status and filled quantity (none
+ * lost), the counter holds each ClOrdID once and never refused one as a duplicate (none sent twice), and no
+ * journaled order unknown to the counter is left working.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OrdStatus } from '../common/fix/fields.ts';
 import { freePort } from '../common/fix/testing.ts';
-import { startStubCounter } from './gateway/fix/stub-counter.ts';
 import { openJournal } from './journal/journal.ts';
+import { compareWithCounter } from './testing/compare.ts';
 import { liveContract, spawnRuntime, waitReady, writeRuntimeConfig } from './testing/runtime-process.ts';
+import { SIM_ACCOUNT, type SimOrder, startSimulatorProcess } from './testing/simulator-process.ts';
 
 const CHURN = resolve(import.meta.dirname, 'testing/churn-strategy.js');
 const dir = mkdtempSync(join(tmpdir(), 'aurum-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const STATUS: Record<string, string> = {
-  [OrdStatus.new]: 'new',
-  [OrdStatus.partiallyFilled]: 'partiallyFilled',
-  [OrdStatus.filled]: 'filled',
-  [OrdStatus.canceled]: 'cancelled',
-};
-
 describe('kill test', () => {
   it('SIGKILL at random points loses no order and sends none twice', async () => {
+    const sim = await startSimulatorProcess({ liquidityMs: 50 });
     const instrument = liveContract();
-    const counterPort = await freePort();
     const apiPort = await freePort();
-    const counter = startStubCounter(counterPort, 'pw');
-    counter.tickEvery(40, instrument);
-    const config = writeRuntimeConfig(dir, {
-      platform: { name: 'kill', namespace: 'test', investor: 'kill' },
-      counter: {
-        protocol: 'fix44',
-        endpoints: [{ host: '127.0.0.1', port: counterPort }],
-        senderCompId: 'KILL',
-        targetCompId: 'COUNTER',
-        accountId: '8001',
-        credentialsDir: join(dir, 'counter'),
-        heartbeatSeconds: 5,
+    const journalPath = join(dir, 'data', 'journal.db');
+    const config = writeRuntimeConfig(
+      dir,
+      {
+        platform: { name: 'kill', namespace: 'test', investor: 'kill' },
+        counter: {
+          protocol: 'fix44',
+          endpoints: [{ host: '127.0.0.1', port: sim.fixPort }],
+          senderCompId: SIM_ACCOUNT.compId,
+          targetCompId: 'COUNTER',
+          accountId: SIM_ACCOUNT.id,
+          credentialsDir: join(dir, 'counter'),
+          heartbeatSeconds: 5,
+        },
+        marketData: { instruments: [instrument] },
+        strategies: [{ name: 'churn', file: CHURN, instruments: [instrument], params: {}, enabled: true }],
+        risk: {
+          maxOrdersPerSecond: 40,
+          maxPositionLots: 10_000,
+          maxCancelsPerDay: 499,
+          priceBandTicks: 1000,
+          tradingHours: 'always',
+          maxDailyLoss: 100_000_000,
+        },
+        api: { port: apiPort, usersFile: join(dir, 'users.json') },
+        journal: { path: journalPath },
       },
-      marketData: { instruments: [instrument] },
-      strategies: [{ name: 'churn', file: CHURN, instruments: [instrument], params: {}, enabled: true }],
-      risk: { maxOrdersPerSecond: 40, maxPositionLots: 10_000, maxOrderLots: 5, maxCancelsPerDay: 499, priceBandTicks: 1000, tradingHours: 'always', maxDailyLoss: 100_000_000 },
-      api: { port: apiPort, usersFile: join(dir, 'users.json') },
-      journal: { path: join(dir, 'data', 'journal.db') },
-    });
+      SIM_ACCOUNT.password,
+    );
     const kills = 6;
-    for (let i = 0; i < kills; i++) {
-      const p = spawnRuntime(config);
-      await waitReady(apiPort, 30_000, p);
-      await new Promise((r) => setTimeout(r, 200 + Math.random() * 1500));
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-    // Final run: the market goes quiet (no ticks, so the strategy sends nothing), the runtime reconciles.
-    counter.stop();
-    const quiet = startStubCounterKeepingState(counter, counterPort);
-    const last = spawnRuntime(config);
-    await waitReady(apiPort, 30_000, last);
-    await new Promise((r) => setTimeout(r, 2500));
-    last.child.kill('SIGTERM');
-    await last.exited;
-    quiet.stop();
-
-    const journal = openJournal(join(dir, 'data', 'journal.db'));
-    const orders = new Map(journal.orders().map((o) => [o.clOrdId, o]));
-    const fills = journal.fills();
-    journal.close();
-    const st = counter.st;
-    expect(st.orders.size).toBeGreaterThan(20); // it really traded
-    // None sent twice.
-    const twice = [...st.newOrders].filter(([, n]) => n > 1).map(([id]) => id);
-    expect(twice).toEqual([]);
-    // None lost: every order the counter saw is journaled, with the counter's status and fills.
-    const mismatches: string[] = [];
-    for (const [id, c] of st.orders) {
-      const o = orders.get(id);
-      if (!o) {
-        mismatches.push(`${id}: at the counter, not in the journal`);
-        continue;
+    try {
+      for (let i = 0; i < kills; i++) {
+        const p = spawnRuntime(config);
+        await waitReady(apiPort, 30_000, p);
+        await new Promise((r) => setTimeout(r, 300 + Math.random() * 1500));
+        p.child.kill('SIGKILL');
+        await p.exited;
       }
-      const want = STATUS[c.status];
-      const filled = fills.filter((f) => f.clOrdId === id).reduce((a, f) => a + f.quantity, 0);
-      if (o.status !== want || o.filledQuantity !== c.cumQty || filled !== c.cumQty)
-        mismatches.push(`${id}: journal ${o.status}/${o.filledQuantity} (fills ${filled}), counter ${want}/${c.cumQty}`);
+      // Freeze the market, pause trading, restart once more and let reconciliation settle everything.
+      await fetch(`http://127.0.0.1:${sim.adminPort}/instruments/${instrument}/halt`, { method: 'POST' });
+      const j = openJournal(journalPath);
+      j.tx(() => j.set('risk:paused', { reason: 'kill test: final check' }));
+      j.close();
+      const last = spawnRuntime(config);
+      await waitReady(apiPort, 30_000, last);
+      await new Promise((r) => setTimeout(r, 3000));
+      last.child.kill('SIGTERM');
+      await last.exited;
+    } finally {
+      // keep the simulator for the comparison below
     }
-    // Orders the counter never saw were closed, not left working (and were never resent).
-    for (const o of orders.values())
-      if (!st.orders.has(o.clOrdId) && o.status !== 'rejected') mismatches.push(`${o.clOrdId}: ${o.status} here, unknown at the counter`);
-    expect(mismatches).toEqual([]);
-    const neverSent = [...orders.values()].filter((o) => !st.orders.has(o.clOrdId)).length;
-    console.log(`kill test: ${kills} kills, ${orders.size} orders journaled, ${st.orders.size} at the counter, ${neverSent} journaled but never sent (closed), ${fills.length} fills`);
-  });
-});
+    const counterOrders = (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders;
+    await sim.stop();
 
-/** Restarts the stub on the same port with the same order book (the counter itself never lost state). */
-function startStubCounterKeepingState(prev: ReturnType<typeof startStubCounter>, port: number) {
-  const next = startStubCounter(port, 'pw');
-  for (const [k, v] of prev.st.orders) next.st.orders.set(k, v);
-  for (const [k, v] of prev.st.newOrders) next.st.newOrders.set(k, v);
-  next.st.positions = prev.st.positions;
-  // Share the state object so the assertions see what the final session did.
-  Object.assign(prev.st, { orders: next.st.orders, newOrders: next.st.newOrders });
-  return next;
-}
+    const journal = openJournal(journalPath);
+    const orders = journal.orders();
+    const fills = journal.fills();
+    const duplicates = journal.events(0, 1_000_000).filter((e) => e.kind === 'alert' && (e.data as { code: string }).code === 'DUPLICATE_CLORDID');
+    const notSent = journal.events(0, 1_000_000).filter((e) => e.kind === 'alert' && (e.data as { code: string }).code === 'RECONCILE_NOT_SENT').length;
+    journal.close();
+
+    expect(counterOrders.length).toBeGreaterThan(20); // it really traded
+    expect(duplicates).toEqual([]);
+    expect(compareWithCounter(orders, fills, counterOrders)).toEqual([]);
+    console.log(
+      `kill test: ${kills} kills, ${orders.length} orders journaled, ${counterOrders.length} at the counter ` +
+        `(${counterOrders.filter((o) => o.cumQty > 0).length} with fills), ${notSent} journaled but never sent (closed, not resent), ${fills.length} fills`,
+    );
+  }, 300_000);
+});

@@ -67,5 +67,5 @@ describe('runtime against the counter simulator', () => {
     expect(origins).toEqual(new Set(['ema']));
     // The runtime stopped while orders may still have been in flight: only finished ones must agree exactly.
     expect(diff.filter((d) => !/journal (pendingNew|new|pendingCancel|partiallyFilled)/.test(d))).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -145,7 +145,7 @@ export function renderRuntimeAdmissionPolicy(): KubeObject[] {
             reason: 'Forbidden',
           },
           {
-            expression: "request.subResource != 'status'",
+            expression: "!has(request.subResource) || request.subResource != 'status'",
             message: 'a runtime identity may not write status',
             reason: 'Forbidden',
           },

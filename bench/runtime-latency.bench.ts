@@ -22,6 +22,7 @@
  * CPU seconds, because this 2-core machine is shared with builds that preempt any process at random.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseTicks } from '../runtime/backtest/csv.ts';
@@ -50,7 +51,7 @@ const say = (line: string) => console.log(line);
 const note = (line: string) => console.error(`[runtime-latency] ${line}`);
 
 function latencyLine(label: string, r: LatencyResult): string {
-  const head = `${label}: offered ${fmt(r.offeredRate, 0)}/s, ${r.ticksProcessed}/${r.ticksOffered} ticks processed, ${r.orders} orders`;
+  const head = `${label}: offered ${fmt(r.offeredRate, 0)}/s, ${r.ticksOffered} ticks, ${r.orders} orders${r.unattributed ? ` (${r.unattributed} not attributed)` : ''}`;
   const refused = Object.entries(r.refusals)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
@@ -81,6 +82,10 @@ const bench: Benchmark = {
     const slow = arg(args, 'slow', 20);
     const seed = arg(args, 'seed', 20260302);
     const cache = benchCacheDir();
+    const [l1, l5] = loadavg();
+    say(
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${fmt(l1 ?? 0)} (1 min) / ${fmt(l5 ?? 0)} (5 min) at start`,
+    );
     mkdirSync(cache, { recursive: true });
 
     // 1. The tick file.
@@ -189,6 +194,7 @@ const bench: Benchmark = {
     parts.push(
       `replay ticks/CPU-s: Aurum ${fmt(aurum.ticksPerCpuSecond, 0)}; ${ratio('vn.py', GOAL_VS_VNPY)}; ${ratio('NautilusTrader', GOAL_VS_NAUTILUS)}; signals ${agree ? 'agree' : 'DISAGREE'} (${referee.signals})`,
     );
+    parts.push(`load avg ${fmt(loadavg()[0] ?? 0)} on ${cpus().length} cores`);
     return `runtime-latency: ${parts.join(' | ')}`;
   },
 };

@@ -7,14 +7,17 @@
  * the FIX gateway raises it) to the instant the resulting order is handed to the gateway's `sendOrder`.
  * In between: tick dispatch → structured clone to the strategy's worker thread → onTick → order message
  * back to the main thread → risk checks → OMS (journal commit: write-ahead, before the hand-over) →
- * gateway. Ticks are offered at a fixed rate: every due snapshot is delivered in one event-loop task, then
- * the loop yields (a socket read that returns several messages behaves the same), so the engine's own
- * messages interleave with the feed as in production.
+ * gateway. Ticks are offered at a fixed rate by a feeder thread (./feeder.ts): the engine's thread sleeps in
+ * its event loop between ticks and wakes on the feed's message, as on a socket read in production.
  *
- * Which tick caused an order: the sample strategy counts its samples in `ctx.state.samples`; the host
- * journals the state after every callback that changed it, so the journal's `strategy:<name>:state` writes
- * tell how many ticks the worker has finished. An order arriving before the k-th such write was caused by
- * the k-th tick (worker messages reach the main thread in order).
+ * Which tick caused an order: the sample strategy is deterministic, so the referee (./ema-cross.ts, the same
+ * floating-point steps) lists every decision in advance: tick index, side and last price. A strategy order
+ * carries that side and last price ± `slippageTicks` ticks; orders are matched, in order, to the first
+ * decision not yet passed that has the same side and price and whose tick was already delivered. (A decision
+ * can yield no order — e.g. already long — or two: cover then buy.) Nothing inside the runtime is hooked.
+ *
+ * Draining: after the feed, a parameter update (same values) is sent to the strategy; the host answers it
+ * only once the worker has handled every message before it, i.e. every tick.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -25,11 +28,15 @@ import { beijingToEpoch } from '../../common/shfe/index.ts';
 import type { Tick } from '../../runtime/domain/types.ts';
 import { createEngine } from '../../runtime/engine.ts';
 import { openJournal } from '../../runtime/journal/journal.ts';
+import { signalEvents } from './ema-cross.ts';
+import { paceFeed } from './feeder.ts';
 import { RecordingGateway } from './recording-gateway.ts';
 
 /** The sample strategy every engine runs. */
 export const EMA_CROSS_FILE = resolve(import.meta.dirname, '../../examples/strategies/ema-cross.js');
 const NAME = 'bench';
+/** The sample's default, set explicitly because the attribution below depends on it. */
+const SLIPPAGE_TICKS = 2;
 
 /** Options of {@link measureLatency}. */
 export interface LatencyRun {
@@ -59,13 +66,13 @@ export interface LatencyResult {
   /** Snapshots per second actually offered (the feed can fall behind its schedule on a busy machine). */
   offeredRate: number;
   ticksOffered: number;
-  /** Snapshots the strategy had finished when the run ended. */
-  ticksProcessed: number;
   orders: number;
   /** True when the strategy did not finish every tick within the drain timeout. */
   drainTimedOut: boolean;
   /** The strategy's state at the end (`running`, or `failed` with the reason). */
   strategyState: string;
+  /** Orders whose causing tick could not be identified (left out of the latencies). */
+  unattributed: number;
   /** Orders the risk engine refused, by error code. */
   refusals: Record<string, number>;
 }
@@ -113,21 +120,31 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
   const tSched = new Float64Array(n);
   const lat: number[] = [];
   const fromIngest: number[] = [];
-  let done = 0; // ticks the worker has finished
-  const stateKey = `strategy:${NAME}:state`;
-  const set = journal.set.bind(journal);
-  journal.set = (key: string, value: unknown) => {
-    if (key === stateKey) done = (value as { samples?: number }).samples ?? done;
-    set(key, value);
-  };
+  let delivered = 0;
+  let unattributed = 0;
+  const decisions = signalEvents(o.ticks, o.fast, o.slow);
+  let next = 0; // first decision not yet passed
+  const slip = SLIPPAGE_TICKS * 2;
   const gateway = new RecordingGateway({
     now,
-    onOrder: (_order, at) => {
-      const k = done; // 0-based index of the tick being processed
-      if (k < n && tIn[k]! > 0) {
-        lat.push((at - tSched[k]!) * 1000);
-        fromIngest.push((at - tIn[k]!) * 1000);
+    onOrder: (order, at) => {
+      const side = order.side === 'buy' ? 'long' : 'short';
+      const last = order.side === 'buy' ? order.price - slip : order.price + slip;
+      let j = next;
+      while (
+        j < decisions.length &&
+        decisions[j]!.index < delivered &&
+        (decisions[j]!.side !== side || decisions[j]!.lastPrice !== last)
+      )
+        j++;
+      const d = decisions[j];
+      if (!d || d.index >= delivered) {
+        unattributed++;
+        return;
       }
+      next = j;
+      lat.push((at - tSched[d.index]!) * 1000);
+      fromIngest.push((at - tIn[d.index]!) * 1000);
     },
   });
   const engine = createEngine({
@@ -150,22 +167,18 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
     if (engine.host.get(NAME)?.state !== 'running')
       throw new Error(`strategy did not start: ${JSON.stringify(engine.host.get(NAME))}`);
 
-    const interval = 1000 / o.rate;
-    const t0 = performance.now() + 1;
-    let i = 0;
-    while (i < n) {
-      const t = performance.now();
-      while (i < n && t0 + i * interval <= t) {
-        tSched[i] = t0 + i * interval;
-        tIn[i] = performance.now();
-        gateway.deliver({ type: 'tick', tick: o.ticks[i] as Tick });
-        i++;
-      }
-      await nextTurn();
-    }
-    const feedMs = performance.now() - t0;
-    const drainEnd = Date.now() + (o.drainTimeoutMs ?? 120_000);
-    while (done < n && Date.now() < drainEnd && engine.host.get(NAME)?.state === 'running') await nextTurn();
+    const feed = await paceFeed(n, o.rate, (k, scheduledAt) => {
+      tSched[k] = scheduledAt;
+      tIn[k] = performance.now();
+      gateway.deliver({ type: 'tick', tick: o.ticks[k] as Tick });
+      delivered = k + 1;
+    });
+    const feedMs = feed.ms;
+    const params = engine.host.get(NAME)?.params ?? {};
+    const drained = await Promise.race([
+      engine.host.setParams(NAME, params).then((r) => r.ok),
+      new Promise<false>((r) => setTimeout(() => r(false), o.drainTimeoutMs ?? 120_000).unref()),
+    ]);
     // Let the last fills reach the OMS.
     for (let k = 0; k < 10; k++) await nextTurn();
     const refusals: Record<string, number> = {};
@@ -173,13 +186,13 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
       refusals[String(v.labels.code)] = v.value;
     return {
       refusals,
+      unattributed,
       latenciesUs: Float64Array.from(lat),
       fromIngestUs: Float64Array.from(fromIngest),
       offeredRate: n / (feedMs / 1000),
       ticksOffered: n,
-      ticksProcessed: done,
       orders: gateway.orders,
-      drainTimedOut: done < n,
+      drainTimedOut: !drained,
       strategyState: `${engine.host.get(NAME)?.state}${engine.host.get(NAME)?.error ? `: ${engine.host.get(NAME)?.error}` : ''}`,
     };
   } finally {

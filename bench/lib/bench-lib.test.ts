@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeCalendar, sessionPhase } from '../../common/shfe/index.ts';
 import { parseTicks } from '../../runtime/backtest/csv.ts';
-import { countSignals } from './ema-cross.ts';
+import { countSignals, signalEvents } from './ema-cross.ts';
+import { paceFeed } from './feeder.ts';
 import { seededRandom } from './random.ts';
 import { fmt, percentileSorted, summarize } from './stats.ts';
 import { ensureTickFile } from './tick-file.ts';
@@ -102,8 +104,33 @@ describe('signal referee', () => {
     expect(countSignals([...up, ...down].slice(0, 5), 2, 30).signals).toBe(0);
   });
 
+  it('lists each decision with its tick and last price, alternating sides', () => {
+    const ticks = [...generateTicks({ count: 5_000, seed: 9 })];
+    const events = signalEvents(ticks, 5, 20);
+    expect(events.length).toBe(countSignals(ticks, 5, 20).signals);
+    for (const e of events) expect(e.lastPrice).toBe(ticks[e.index]!.lastPrice);
+    for (let i = 1; i < events.length; i++) {
+      expect(events[i]!.index).toBeGreaterThan(events[i - 1]!.index);
+      expect(events[i]!.side).not.toBe(events[i - 1]!.side);
+    }
+  });
+
   it('trades often enough on the benchmark market for a good latency sample', () => {
     const { signals } = countSignals(generateTicks({ count: 20_000 }), 5, 20);
     expect(signals).toBeGreaterThan(500);
+  });
+});
+
+describe('paced feed', () => {
+  it('delivers every item once, in order, not before its scheduled time', async () => {
+    const seen: number[] = [];
+    let early = 0;
+    const { ms } = await paceFeed(300, 20_000, (k, at) => {
+      seen.push(k);
+      if (performance.now() < at) early++;
+    });
+    expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(early).toBe(0);
+    expect(ms).toBeGreaterThan(0);
   });
 });

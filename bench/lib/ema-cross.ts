@@ -17,21 +17,31 @@ export interface SignalCount {
   short: number;
 }
 
+/** One decision of the rule. */
+export interface SignalEvent {
+  /** Index of the tick that caused it. */
+  index: number;
+  side: 'long' | 'short';
+  /** That tick's last price (cents). */
+  lastPrice: number;
+}
+
 /**
- * Counts the sample strategy's signals.
+ * The sample strategy's decisions, in order.
  * @param ticks snapshots in time order (only `lastPrice` is read)
  * @param fast fast EMA length (default 12, the sample's default)
  * @param slow slow EMA length (default 26)
  */
-export function countSignals(ticks: Iterable<{ lastPrice: number }>, fast = 12, slow = 26): SignalCount {
+export function signalEvents(ticks: Iterable<{ lastPrice: number }>, fast = 12, slow = 26): SignalEvent[] {
   const kf = 2 / (fast + 1);
   const ks = 2 / (slow + 1);
   let f: number | null = null;
   let s = 0;
   let samples = 0;
-  let long = 0;
-  let short = 0;
+  let index = -1;
+  const out: SignalEvent[] = [];
   for (const t of ticks) {
+    index++;
     const p = t.lastPrice;
     const prevDiff = f === null ? null : f - s;
     if (f === null) {
@@ -44,8 +54,23 @@ export function countSignals(ticks: Iterable<{ lastPrice: number }>, fast = 12, 
     samples++;
     if (samples < slow || prevDiff === null) continue;
     const diff = f - s;
-    if (prevDiff <= 0 && diff > 0) long++;
-    else if (prevDiff >= 0 && diff < 0) short++;
+    if (prevDiff <= 0 && diff > 0) out.push({ index, side: 'long', lastPrice: p });
+    else if (prevDiff >= 0 && diff < 0) out.push({ index, side: 'short', lastPrice: p });
   }
+  return out;
+}
+
+/**
+ * Counts the sample strategy's signals.
+ * @param ticks snapshots in time order (only `lastPrice` is read)
+ * @param fast fast EMA length (default 12, the sample's default)
+ * @param slow slow EMA length (default 26)
+ */
+export function countSignals(ticks: Iterable<{ lastPrice: number }>, fast = 12, slow = 26): SignalCount {
+  let long = 0;
+  let short = 0;
+  for (const e of signalEvents(ticks, fast, slow))
+    if (e.side === 'long') long++;
+    else short++;
   return { signals: long + short, long, short };
 }

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,8 +13,20 @@ export function venvDir(): string {
   return process.env.AURUM_BENCH_VENV ?? join(homedir(), '.cache', 'aurum', 'bench-venv');
 }
 
-/** Interpreters tried for a new virtualenv, best first (NautilusTrader needs Python >= 3.12). */
-const PYTHONS = ['python3.12', 'python3.13', 'python3'];
+/**
+ * Interpreters tried for a new virtualenv, best first (NautilusTrader needs Python >= 3.12):
+ * `$AURUM_BENCH_PYTHON`, then python3.12 / python3.13 / python3 on the PATH, then pyenv's installed versions
+ * (pyenv's shims only answer for the selected version, so its version folders are looked at directly).
+ */
+function pythonCandidates(): string[] {
+  const out = process.env.AURUM_BENCH_PYTHON ? [process.env.AURUM_BENCH_PYTHON] : [];
+  out.push('python3.12', 'python3.13', 'python3');
+  const pyenv = join(process.env.PYENV_ROOT ?? join(homedir(), '.pyenv'), 'versions');
+  if (existsSync(pyenv))
+    for (const v of readdirSync(pyenv).sort().reverse())
+      if (/^3\.1[2-4]\.\d+$/.test(v)) out.push(join(pyenv, v, 'bin', 'python3'));
+  return out;
+}
 
 /** The result of {@link ensureVenv}. */
 export type VenvResult = { ok: true; python: string; created: boolean } | { ok: false; reason: string };
@@ -48,7 +60,8 @@ export function ensureVenv(requirementsFile: string, log: (line: string) => void
   if (existsSync(python) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want)
     return { ok: true, python, created: false };
   if (!existsSync(python)) {
-    const base = PYTHONS.find((p) => {
+    const candidates = pythonCandidates();
+    const base = candidates.find((p) => {
       const r = spawnSync(
         p,
         ['-c', 'import sys; raise SystemExit(0 if sys.version_info >= (3, 12) else 1)'],
@@ -56,7 +69,11 @@ export function ensureVenv(requirementsFile: string, log: (line: string) => void
       );
       return r.status === 0;
     });
-    if (!base) return { ok: false, reason: `no Python >= 3.12 found (tried ${PYTHONS.join(', ')})` };
+    if (!base)
+      return {
+        ok: false,
+        reason: `no Python >= 3.12 found (tried ${candidates.join(', ')}; set AURUM_BENCH_PYTHON)`,
+      };
     log(`creating ${dir} with ${base}`);
     if (!run(base, ['-m', 'venv', dir], log).ok)
       return { ok: false, reason: `could not create a virtualenv with ${base}` };

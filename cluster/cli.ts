@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
   const t0 = Date.now();
   switch (cmd) {
     case 'up': {
-      if (provider === 'existing') return say(`existing cluster answers; KUBECONFIG=${existingUp()}`);
+      if (provider === 'existing') return say(`existing cluster answers; KUBECONFIG=${await existingUp()}`);
       if (provider === 'kind') return say(`kind cluster up; KUBECONFIG=${kind.up()}`);
       console.log(`cluster up (local, state in ${l.state})`);
       const ctx = upContext(l, paths.cache);

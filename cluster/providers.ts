@@ -6,6 +6,7 @@
  *   not exercised on machines without a registry).
  */
 import { existsSync } from 'node:fs';
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { run, which } from './lib/sh.ts';
 
 export type ProviderName = 'local' | 'existing' | 'kind';
@@ -17,13 +18,6 @@ export function providerName(env: NodeJS.ProcessEnv = process.env): ProviderName
   throw new Error(`AURUM_CLUSTER_PROVIDER must be local, existing or kind (got "${v}")`);
 }
 
-/** kubectl to use for non-local providers: the one on PATH. */
-function kubectlOnPath(): string {
-  const k = which('kubectl');
-  if (!k) throw new Error('kubectl not found on PATH');
-  return k;
-}
-
 /** `existing`: the kubeconfig path from $KUBECONFIG (or ~/.kube/config). */
 export function existingKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
   const p = env.KUBECONFIG?.split(':')[0] || `${env.HOME ?? '/root'}/.kube/config`;
@@ -31,12 +25,17 @@ export function existingKubeconfig(env: NodeJS.ProcessEnv = process.env): string
   return p;
 }
 
-/** `existing` up: checks the API server answers. */
-export function existingUp(): string {
+/** `existing` up: checks the API server answers (with the client library, so any auth plugin works). */
+export async function existingUp(): Promise<string> {
   const kc = existingKubeconfig();
-  const r = run(kubectlOnPath(), ['--kubeconfig', kc, 'get', '--raw', '/readyz'], { check: false });
-  if (r.code !== 0) throw new Error(`cluster at ${kc} does not answer: ${r.stderr.trim()}`);
-  return kc;
+  const config = new KubeConfig();
+  config.loadFromFile(kc);
+  try {
+    const v = await config.makeApiClient(VersionApi).getCode();
+    return `${kc} (server ${v.gitVersion})`;
+  } catch (e) {
+    throw new Error(`cluster at ${kc} does not answer: ${(e as Error).message}`);
+  }
 }
 
 const KIND_NAME = 'aurum';

@@ -115,7 +115,10 @@ function onEvent(e) {
       const prev = state.ticks.get(e.tick.instrument);
       if (prev) state.prevLast.set(e.tick.instrument, prev.lastPrice);
       state.ticks.set(e.tick.instrument, e.tick);
-      if (e.tick.instrument === state.instrument) mark('quote');
+      if (e.tick.instrument === state.instrument) {
+        charts?.price.tick(e.tick);
+        mark('quote');
+      }
       break;
     }
     case 'bar':
@@ -170,12 +173,20 @@ async function refreshRisk() {
   mark('risk');
 }
 
+function setChartMode(m) {
+  charts.price.setMode(m);
+  for (const b of document.querySelectorAll('[data-chart-mode]'))
+    b.classList.toggle('active', b.dataset.chartMode === m);
+}
+
 // ---- loading ----
 async function loadInstrument(instrument) {
   state.instrument = instrument;
   $('#ticket-instrument').textContent = instrument;
   const bars = await api('GET', `/api/market/bars/${instrument}?limit=600`);
   charts.price.setBars(bars);
+  // Right after a start there are only a few bars: show the tick line until a chart's worth accumulates.
+  setChartMode(bars.length < 15 ? 'ticks' : 'bars');
   const t = state.ticks.get(instrument);
   if (t) $('#ticket [name=price]').value = t.lastPrice;
   mark('quote');
@@ -320,15 +331,17 @@ function wire() {
   $('#login-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     $('#login-error').textContent = '';
+    let me;
     try {
-      const me = await api('POST', '/api/auth/login', {
+      me = await api('POST', '/api/auth/login', {
         username: $('#username').value.trim(),
         password: $('#password').value,
       });
-      await start(me);
     } catch (err) {
       $('#login-error').textContent = err.message;
+      return;
     }
+    await start(me).catch(failed);
   });
   $('#btn-logout').onclick = async () => {
     await api('POST', '/api/auth/logout').catch(() => {});
@@ -392,6 +405,8 @@ function wire() {
       );
   });
   $('#instrument').onchange = (ev) => loadInstrument(ev.target.value);
+  for (const b of document.querySelectorAll('[data-chart-mode]'))
+    b.onclick = () => setChartMode(b.dataset.chartMode);
   $('#orders').addEventListener('click', async (ev) => {
     const id = ev.target.closest('[data-cancel]')?.dataset.cancel;
     if (id) await attempt(() => api('POST', `/api/orders/${encodeURIComponent(id)}/cancel`), 'Cancel sent');
@@ -401,13 +416,22 @@ function wire() {
     if (b) strategyAction(b.dataset.action, b.dataset.name);
   });
   $('#btn-upload').onclick = uploadDialog;
-  for (const tab of document.querySelectorAll('.tab'))
+  for (const tab of document.querySelectorAll('.tab[data-tab]'))
     tab.onclick = () => {
       state.tab = tab.dataset.tab;
-      for (const t of document.querySelectorAll('.tab')) t.classList.toggle('active', t === tab);
+      for (const t of document.querySelectorAll('.tab[data-tab]')) t.classList.toggle('active', t === tab);
       mark('orders');
     };
 }
 
+/** A failure while loading the dashboard: say so rather than leave empty panels. */
+function failed(err) {
+  console.error(err);
+  toast(`The dashboard could not load: ${err.message}`, 'error');
+}
+
 wire();
-api('GET', '/api/auth/me').then(start, () => showLogin());
+api('GET', '/api/auth/me').then(
+  (me) => start(me).catch(failed),
+  () => showLogin(),
+);

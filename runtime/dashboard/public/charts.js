@@ -1,11 +1,12 @@
-// The two charts, on lightweight-charts (served from node_modules at /vendor): 1-minute candles with the live
-// last price, and the equity curve.
+// The two charts, on lightweight-charts (served from node_modules at /vendor): the price (1-minute candles or a
+// tick line) and the equity curve.
 import {
   AreaSeries,
   CandlestickSeries,
   ColorType,
   CrosshairMode,
   createChart,
+  LineSeries,
 } from '/vendor/lightweight-charts.mjs';
 import { chartTime } from './format.js';
 
@@ -27,6 +28,11 @@ const base = (el) => ({
   height: el.clientHeight,
 });
 
+/**
+ * The price chart in one of two modes: `bars` (1-minute candles) or `ticks` (a line of last prices, one point
+ * per second — lively right after a start, when there are only a few bars). Only the shown series holds data,
+ * so the two never share the time scale.
+ */
 export function priceChart(el) {
   const chart = createChart(el, base(el));
   const candles = chart.addSeries(CandlestickSeries, {
@@ -37,6 +43,11 @@ export function priceChart(el) {
     wickDownColor: '#e5534b',
     priceFormat: { type: 'price', precision: 2, minMove: 0.02 },
   });
+  const line = chart.addSeries(LineSeries, {
+    color: '#d9aa3b',
+    lineWidth: 2,
+    priceFormat: { type: 'price', precision: 2, minMove: 0.02 },
+  });
   const toBar = (b) => ({
     time: chartTime(b.time),
     open: +b.open,
@@ -44,13 +55,49 @@ export function priceChart(el) {
     low: +b.low,
     close: +b.close,
   });
+  let mode = 'bars';
+  let bars = [];
+  const ticks = [];
+  const showRecent = (n) => chart.timeScale().setVisibleLogicalRange({ from: n - 120, to: n + 3 });
+  const draw = () => {
+    if (mode === 'bars') {
+      line.setData([]);
+      candles.setData(bars);
+      showRecent(bars.length);
+    } else {
+      candles.setData([]);
+      line.setData(ticks);
+      showRecent(ticks.length);
+    }
+  };
   return {
-    setBars(bars) {
-      candles.setData(bars.map(toBar));
-      chart.timeScale().fitContent();
+    get mode() {
+      return mode;
+    },
+    setMode(m) {
+      mode = m;
+      draw();
+    },
+    setBars(list) {
+      bars = list.map(toBar);
+      ticks.length = 0;
+      draw();
     },
     bar(b) {
-      candles.update(toBar(b));
+      const v = toBar(b);
+      if (bars.length && bars.at(-1).time === v.time) bars[bars.length - 1] = v;
+      else if (!bars.length || bars.at(-1).time < v.time) bars.push(v);
+      else return;
+      if (mode === 'bars') candles.update(v);
+    },
+    tick(t) {
+      const p = { time: chartTime(t.time), value: +t.lastPrice };
+      const last = ticks.at(-1);
+      if (last && p.time < last.time) return;
+      if (last && last.time === p.time) ticks[ticks.length - 1] = p;
+      else ticks.push(p);
+      if (ticks.length > 5000) ticks.splice(0, 1000);
+      if (mode === 'ticks') line.update(p);
     },
   };
 }

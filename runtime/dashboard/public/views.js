@@ -124,7 +124,7 @@ export function risk(r) {
     .map(([inst, n]) => {
       const pct = Math.min(100, (n / maxCancels) * 100);
       const cls = pct >= 90 ? 'crit' : pct >= 70 ? 'hot' : '';
-      return `<div class="meter"><div><span>Cancels ${esc(inst)}</span><b class="num">${n} / ${maxCancels}</b></div>
+      return `<div class="meter"><div class="kv"><span>Cancels ${esc(inst)}</span><b class="num">${n} / ${maxCancels}</b></div>
         <div class="bar"><i class="${cls}" style="width:${pct.toFixed(1)}%"></i></div></div>`;
     })
     .join('');
@@ -136,12 +136,12 @@ export function risk(r) {
     )
     .join('');
   return `<div class="risk-grid">
-      <div><span>Orders today</span><b class="num">${c.ordersToday}</b></div>
-      <div><span>Orders/s</span><b class="num">${c.ordersLastSecond} / ${r.limits.maxOrdersPerSecond ?? '—'}</b></div>
-      <div><span>Day PnL</span><b class="num ${signClass(c.dailyPnl)}">${money(c.dailyPnl)}</b></div>
-      <div><span>Loss limit</span><b class="num">${money(String(r.limits.maxDailyLoss ?? '—'))}</b></div>
-      <div><span>Max lots/order</span><b class="num">${r.limits.maxOrderLots ?? '—'}</b></div>
-      <div><span>Self-trades stopped</span><b class="num">${c.selfTradesPrevented}</b></div>
+      <div class="kv"><span>Orders today</span><b class="num">${c.ordersToday}</b></div>
+      <div class="kv"><span>Orders/s</span><b class="num">${c.ordersLastSecond} / ${r.limits.maxOrdersPerSecond ?? '—'}</b></div>
+      <div class="kv"><span>Day PnL</span><b class="num ${signClass(c.dailyPnl)}">${money(c.dailyPnl)}</b></div>
+      <div class="kv"><span>Loss limit</span><b class="num">${money(String(r.limits.maxDailyLoss ?? '—'))}</b></div>
+      <div class="kv"><span>Max lots/order</span><b class="num">${r.limits.maxOrderLots ?? '—'}</b></div>
+      <div class="kv"><span>Self-trades stopped</span><b class="num">${c.selfTradesPrevented}</b></div>
       ${meters}
     </div>
     <ul class="alerts" id="alerts">${alerts || '<li class="info">No alerts</li>'}</ul>`;

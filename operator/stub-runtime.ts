@@ -45,6 +45,9 @@ const server = createServer((req, res) => {
   } else res.writeHead(404).end();
 });
 server.listen(port, () => log.info({ port, ...check() }, 'stub runtime listening'));
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

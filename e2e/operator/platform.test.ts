@@ -38,7 +38,7 @@ describe('TradingPlatform lifecycle', () => {
     const cfg = JSON.parse(cm.data['runtime.json']);
     expect(cfg.counter.endpoints[0]).toEqual({ host: 'counter.aurum-system.svc', port: 9878 });
     expect(JSON.stringify(cfg)).not.toContain('change-me');
-    const sts = kubectlJson(['-n', ns.name, 'get', 'statefulset', 'alice-runtime']);
+    const sts = kubectlJson(['-n', ns.name, 'get', 'statefulset', 'alice-runtime', '--show-managed-fields']);
     expect(sts.metadata.managedFields.map((m: any) => m.manager)).toContain('aurum-operator');
   });
 

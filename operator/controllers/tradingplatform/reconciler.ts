@@ -72,7 +72,9 @@ export class TradingPlatformReconciler implements Reconciler {
       const pod = this.d.caches.pods.get(`${req.namespace}/${runtimePodName(req.name)}`) as
         | (KubeObject & PodView)
         | undefined;
-      obs.pod = pod && !pod.metadata.deletionTimestamp ? pod : undefined;
+      // While paused a terminating pod still counts (status says Stopping until it is gone); otherwise a
+      // terminating pod is on its way out and its replacement is what matters.
+      obs.pod = pod && (tp.spec.paused || !pod.metadata.deletionTimestamp) ? pod : undefined;
       if (obs.pod && !tp.spec.paused) await this.rollPod(ctx, tp, rendered, obs, key);
     }
     for (const m of missing) {

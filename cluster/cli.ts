@@ -4,6 +4,7 @@
  * The local single-node Kubernetes (or another provider, see providers.ts). `kubeconfig` prints the
  * admin kubeconfig path as its last stdout line (scripts/test.ts reads it).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { defaultPaths, layout } from './config.ts';
 import { DOWN_STEPS } from './down.ts';
@@ -87,9 +88,22 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Commands that change the machine run one at a time (several people and CI steps share it). */
+const LOCKED = new Set(['up', 'down', 'load-image']);
+const LOCK = '/run/aurum-cluster.lock';
+
 if (import.meta.main) {
+  const argv = process.argv.slice(2);
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    if (LOCKED.has(argv[0] ?? '') && process.env.AURUM_CLUSTER_LOCKED !== '1') {
+      const r = spawnSync('flock', [LOCK, process.execPath, ...process.argv.slice(1)], {
+        stdio: 'inherit',
+        env: { ...process.env, AURUM_CLUSTER_LOCKED: '1' },
+      });
+      process.exitCode = r.status ?? 1;
+    } else {
+      process.exitCode = await main(argv);
+    }
   } catch (e) {
     console.error(`✗ ${(e as Error).message}`);
     process.exitCode = 1;

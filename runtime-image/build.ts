@@ -104,6 +104,8 @@ function main(): number {
   }
   mkdirSync(paths.cache, { recursive: true });
   writeFileSync(loadedFile, `${JSON.stringify(loaded, null, 2)}\n`);
+  // Rebuilt tags leave their previous images dangling; drop them so the disk does not fill up.
+  run('docker', ['image', 'prune', '-f'], { check: false });
   return failed ? 1 : 0;
 }
 

@@ -3,16 +3,20 @@
  * admin API + heartbeat timer. `startSimulator` is what main.ts and the tests call; `stop()` closes
  * everything (the store last, after a final flush).
  */
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { IJsFixConfig } from '../common/fix/jspurefix.ts';
 import { acceptorDescription, type FixEndpoint, startFix } from '../common/fix/launcher.ts';
+import { freePort } from '../common/fix/testing.ts';
 import { createLogger, type Logger } from '../common/log.ts';
 import { makeCalendar, makeSpec, parseMoney } from '../common/shfe/index.ts';
 import { buildAdmin } from './admin/app.ts';
 import { hashPassword, verifyPassword } from './auth.ts';
 import { type SimulatorConfig, type SimulatorConfigInput, SimulatorConfigSchema } from './config.ts';
 import { Counter } from './counter.ts';
+import { startGuard } from './fix/guard.ts';
 import { CounterSession } from './fix/session.ts';
+import { createFrameValidator } from './fix/validator.ts';
 import { newAccount } from './market/accounts.ts';
 import { SimClock } from './market/clock.ts';
 import { LiquidityModel } from './market/liquidity.ts';
@@ -45,6 +49,23 @@ export function seedAccounts(market: Market, cfg: SimulatorConfig, log: Logger):
     market.putAccount(acct);
     market.fund(a.id, parseMoney(String(a.fundCny)) ?? 0);
     log.info({ account: a.id, compId: a.compId }, 'account seeded');
+  }
+}
+
+/** Resolves once something accepts TCP connections on host:port (jspurefix listens asynchronously). */
+async function waitForListener(host: string, port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, host, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`FIX acceptor did not listen on ${host}:${port}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -89,11 +110,13 @@ export async function startSimulator(
   if (liquidity) counter.tick(); // books are never empty once we accept connections
   counter.persist();
 
+  // jspurefix listens on an internal loopback port behind the framing guard (see fix/guard.ts).
+  const enginePort = await freePort();
   const fix = startFix(
     acceptorDescription({
       senderCompId: config.compId,
-      host: config.fix.host,
-      port: config.fix.port,
+      host: '127.0.0.1',
+      port: enginePort,
       heartBtInt: config.fix.heartBtInt,
       storeDir: join(config.dataDir, 'fix'),
       name: 'counter',
@@ -101,6 +124,18 @@ export async function startSimulator(
     (c) => new CounterSession(c as IJsFixConfig, counter),
     log.child({ component: 'fix' }),
   );
+  await waitForListener('127.0.0.1', enginePort);
+  const guard = await startGuard({
+    host: config.fix.host,
+    port: config.fix.port,
+    targetPort: enginePort,
+    validate: await createFrameValidator(log),
+    onMalformed: (m) => counter.reportMalformed(m.sender, m.seq, m.msgType, m.reason),
+    onGarbled: (bytes, sample) => {
+      metrics.garbled.inc(bytes);
+      log.debug({ bytes, sample: JSON.stringify(sample) }, 'garbled FIX bytes dropped');
+    },
+  });
   const admin = buildAdmin({ counter, ...(config.admin.token ? { token: config.admin.token } : {}) });
   await admin.listen({ host: config.admin.host, port: config.admin.port });
   const addr = admin.server.address();
@@ -132,6 +167,7 @@ export async function startSimulator(
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      await guard.close();
       fix.stop();
       await admin.close();
       counter.persist();

@@ -22,6 +22,8 @@ import type { Store } from './store/store.ts';
 export interface SessionPort {
   /** The account it logged on as. */
   account: string;
+  /** The peer's SenderCompID. */
+  readonly peerCompId: string;
   /** Sends an application message to the peer. */
   deliver(msgType: string, body: Record<string, unknown>): void;
   /** Market-data subscriptions: symbol → MDReqID and the view last sent. */
@@ -111,7 +113,39 @@ export class Counter {
         Text: `internal error processing ${msgType}: ${(e as Error).message}`.slice(0, 200),
       });
     } finally {
+      this.schedulePersist();
+    }
+  }
+
+  private persistScheduled = false;
+
+  /**
+   * Flushes the store once per event-loop turn: every message that arrived in the same TCP read is
+   * committed in one SQLite transaction (before the next read is processed), not one transaction each.
+   */
+  schedulePersist(): void {
+    if (this.persistScheduled) return;
+    this.persistScheduled = true;
+    setImmediate(() => {
+      this.persistScheduled = false;
       this.persist();
+    });
+  }
+
+  /**
+   * Answers a structurally malformed message (found by the framing guard) with a session-level Reject
+   * (35=3, reason 99 other) on the sender's session.
+   */
+  reportMalformed(senderCompId: string, seq: number, msgType: string, reason: string): void {
+    this.metrics.rejects.inc({ code: 'MALFORMED' });
+    for (const s of this.sessions) {
+      if (s.peerCompId !== senderCompId) continue;
+      s.deliver(MsgTypes.Reject, {
+        RefSeqNum: seq,
+        RefMsgType: msgType,
+        SessionRejectReason: 99,
+        Text: `malformed message: ${reason}`.slice(0, 200),
+      });
     }
   }
 

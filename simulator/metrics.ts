@@ -11,6 +11,7 @@ export interface Metrics {
   rejects: PCounter<'code'>;
   logons: PCounter<'result'>;
   sessions: Gauge;
+  garbled: PCounter;
   bookOrders: Gauge<'symbol'>;
   lastPrice: Gauge<'symbol'>;
 }
@@ -43,6 +44,11 @@ export function createMetrics(): Metrics {
       name: 'aurum_sim_logons_total',
       help: 'Logon attempts by result',
       labelNames: ['result'],
+      registers: r,
+    }),
+    garbled: new PCounter({
+      name: 'aurum_sim_fix_garbled_bytes_total',
+      help: 'Bytes dropped by the FIX framing guard',
       registers: r,
     }),
     sessions: new Gauge({ name: 'aurum_sim_fix_sessions', help: 'FIX sessions logged on', registers: r }),

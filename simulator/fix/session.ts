@@ -9,6 +9,7 @@ import type { Counter, SessionPort } from '../counter.ts';
 export class CounterSession extends AsciiSession implements SessionPort {
   private readonly counter: Counter;
   account = '';
+  peerCompId = '';
   readonly subscriptions: SessionPort['subscriptions'] = new Map();
 
   constructor(config: IJsFixConfig, counter: Counter) {
@@ -26,6 +27,7 @@ export class CounterSession extends AsciiSession implements SessionPort {
       const target = view.getString(56) ?? '';
       const acct = this.counter.authenticate(sender, target, user ?? '', password ?? '');
       this.account = acct.id;
+      this.peerCompId = sender;
       return Promise.resolve(true);
     } catch (e) {
       return Promise.reject(e);
@@ -38,6 +40,17 @@ export class CounterSession extends AsciiSession implements SessionPort {
   }
 
   protected onApplicationMsg(msgType: string, view: MsgView): void {
+    const sender = view.getString(49);
+    if (sender !== this.peerCompId) {
+      // Session-level Reject, reason 9 = CompID problem; the message is not processed.
+      this.send('3', {
+        RefSeqNum: Number(view.getTyped(34) ?? 0),
+        RefMsgType: msgType,
+        SessionRejectReason: 9,
+        Text: `wrong SenderCompID ${sender}: this session is ${this.peerCompId}`,
+      });
+      return;
+    }
     let body: Record<string, unknown>;
     try {
       body = (view.toObject() ?? {}) as Record<string, unknown>;

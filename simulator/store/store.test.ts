@@ -19,7 +19,15 @@ describe('Store', () => {
     const m = new Market(cfg, { now });
     m.putAccount(newAccount('A', 'A', 'h'));
     m.fund('A', 50_000_000);
-    m.submit('A', { clOrdId: 'x1', symbol: 'au2612', side: 'buy', price: 61000, qty: 2, tif: 'day', offset: 'open' });
+    m.submit('A', {
+      clOrdId: 'x1',
+      symbol: 'au2612',
+      side: 'buy',
+      price: 61000,
+      qty: 2,
+      tif: 'day',
+      offset: 'open',
+    });
     s1.flush(m.takeDirty());
     s1.close();
     const s2 = new Store(path);
@@ -31,7 +39,15 @@ describe('Store', () => {
     expect(m2.accounts.get('A')).toEqual(m.accounts.get('A'));
     expect(m2.instruments.get('au2612')).toEqual(m.instruments.get('au2612'));
     // order ids keep counting after a restart
-    const r = m2.submit('A', { clOrdId: 'x2', symbol: 'au2612', side: 'buy', price: 61000, qty: 1, tif: 'day', offset: 'open' });
+    const r = m2.submit('A', {
+      clOrdId: 'x2',
+      symbol: 'au2612',
+      side: 'buy',
+      price: 61000,
+      qty: 1,
+      tif: 'day',
+      offset: 'open',
+    });
     expect(r.order!.orderId).not.toBe(m2.orderByClOrdId('A', 'x1')!.orderId);
     s2.close();
   });

@@ -43,7 +43,8 @@ export class Store {
       (this.db.prepare('SELECT k, v FROM meta').all() as { k: string; v: string }[]).map((r) => [r.k, r.v]),
     );
     if (!meta.tradingDay) return undefined;
-    const docs = <T>(sql: string, ...args: string[]) => (this.db.prepare(sql).all(...args) as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
+    const docs = <T>(sql: string, ...args: string[]) =>
+      (this.db.prepare(sql).all(...args) as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
     return {
       tradingDay: meta.tradingDay,
       seq: Number(meta.seq ?? 0),
@@ -58,7 +59,9 @@ export class Store {
     if (!d.meta && d.accounts.length === 0 && d.orders.length === 0 && d.instruments.length === 0) return;
     const putA = this.db.prepare('INSERT OR REPLACE INTO accounts (id, doc) VALUES (?, ?)');
     const putI = this.db.prepare('INSERT OR REPLACE INTO instruments (symbol, doc) VALUES (?, ?)');
-    const putO = this.db.prepare('INSERT OR REPLACE INTO orders (order_id, trading_day, seq, doc) VALUES (?, ?, ?, ?)');
+    const putO = this.db.prepare(
+      'INSERT OR REPLACE INTO orders (order_id, trading_day, seq, doc) VALUES (?, ?, ?, ?)',
+    );
     const putM = this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)');
     this.db.exec('BEGIN');
     try {
@@ -81,7 +84,8 @@ export class Store {
   dropInstrumentsExcept(symbols: string[]): void {
     const keep = new Set(symbols);
     const rows = this.db.prepare('SELECT symbol FROM instruments').all() as { symbol: string }[];
-    for (const r of rows) if (!keep.has(r.symbol)) this.db.prepare('DELETE FROM instruments WHERE symbol = ?').run(r.symbol);
+    for (const r of rows)
+      if (!keep.has(r.symbol)) this.db.prepare('DELETE FROM instruments WHERE symbol = ?').run(r.symbol);
   }
 
   close(): void {

@@ -67,12 +67,14 @@ export class ApiError extends Error {
 }
 
 /**
- * HTTP status for an engine refusal code: unknown objects are 404, a paused engine or a lost counter is 409,
- * everything else (risk rejections, invalid parameters, bad strategy code) is 422.
+ * HTTP status for an engine refusal code (runtime/domain/errors.ts): unknown objects are 404; a state that
+ * forbids it now (paused, counter lost, order no longer working, strategy running) is 409; everything else
+ * (risk rejections, invalid parameters, bad strategy code) is 422.
  */
 export function statusForEngineCode(code: string): number {
+  if (code === 'FORBIDDEN') return 403;
   if (/NOT_FOUND|UNKNOWN_(ORDER|STRATEGY)/.test(code)) return 404;
-  if (/PAUSED|NOT_CONNECTED|DISCONNECTED|CONFLICT|ALREADY|BUSY/.test(code)) return 409;
+  if (/PAUSED|NOT_CONNECTED|NOT_WORKING|RUNNING|CONFLICT|ALREADY|BUSY/.test(code)) return 409;
   return 422;
 }
 

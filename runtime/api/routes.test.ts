@@ -59,7 +59,7 @@ describe('trading routes', () => {
     });
     const unknown = await send('POST', '/api/orders/NOPE/cancel');
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().error.code).toBe('ORDER_NOT_FOUND');
+    expect(unknown.json().error.code).toBe('UNKNOWN_ORDER');
   });
 
   it('bulk cancels per contract and all', async () => {
@@ -78,7 +78,7 @@ describe('trading routes', () => {
     expect(paused.json()).toMatchObject({ paused: true, pauseReason: 'lunch' });
     const refused = await send('POST', '/api/orders', order);
     expect(refused.statusCode).toBe(409);
-    expect(refused.json().error.code).toBe('TRADING_PAUSED');
+    expect(refused.json().error.code).toBe('RISK_PAUSED');
     expect((await send('POST', '/api/risk/resume')).json().paused).toBe(false);
     const defaultReason = await send('POST', '/api/risk/pause');
     expect(defaultReason.json().pauseReason).toBe('paused by alice');
@@ -121,7 +121,10 @@ describe('strategy routes', () => {
     expect(params.json().params).toEqual({ fast: 5, slow: 20, lots: 1 });
     const bad = await send('PUT', '/api/strategies/ema-cross/params', { params: { fast: 30 } });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().error).toEqual({ code: 'PARAMS_INVALID', message: 'fast must be smaller than slow.' });
+    expect(bad.json().error).toEqual({
+      code: 'STRATEGY_PARAMS_INVALID',
+      message: 'fast must be smaller than slow.',
+    });
     expect((await send('POST', '/api/strategies/ema-cross/stop')).json().state).toBe('stopped');
     const logs = (await get('/api/strategies/ema-cross/logs?limit=2')).json();
     expect(logs.map((l: { message: string }) => l.message)).toEqual([

@@ -209,13 +209,13 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     if (paused)
       return {
         ok: false,
-        code: 'TRADING_PAUSED',
+        code: 'RISK_PAUSED',
         message: `Trading is paused (${pauseReason}); resume first.`,
       };
     if (!instruments.includes(req.instrument))
       return {
         ok: false,
-        code: 'UNKNOWN_CONTRACT',
+        code: 'INVALID_INSTRUMENT',
         message: `${req.instrument} is not a subscribed contract.`,
       };
     if (fen(req.price) % TICK_FEN !== 0)
@@ -225,7 +225,7 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
         message: `Price ${req.price} is not on the 0.02 tick grid.`,
       };
     if (req.quantity > 5)
-      return { ok: false, code: 'QUANTITY_TOO_LARGE', message: 'At most 5 lots per order.' };
+      return { ok: false, code: 'QUANTITY_ABOVE_LIMIT', message: 'At most 5 lots per order.' };
     const o: OrderView = {
       clOrdId: `C${now().toString(36)}${(++seq).toString(36)}`,
       orderId: `O${seq}`,
@@ -382,9 +382,9 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
       const next = { ...s.params, ...params };
       for (const k of ['fast', 'slow', 'lots'])
         if (!Number.isInteger(next[k]) || (next[k] as number) < 1)
-          return { ok: false, code: 'PARAMS_INVALID', message: `${k} must be a positive integer.` };
+          return { ok: false, code: 'STRATEGY_PARAMS_INVALID', message: `${k} must be a positive integer.` };
       if ((next.fast as number) >= (next.slow as number))
-        return { ok: false, code: 'PARAMS_INVALID', message: 'fast must be smaller than slow.' };
+        return { ok: false, code: 'STRATEGY_PARAMS_INVALID', message: 'fast must be smaller than slow.' };
       commands.push({ kind: 'params', actor: actor.username, detail: params });
       s.params = next;
       slog(name, `parameters changed by ${actor.username}: ${JSON.stringify(params)}`);
@@ -451,7 +451,7 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     async cancelOrder(clOrdId, actor) {
       commands.push({ kind: 'cancel', actor: actor.username, detail: clOrdId });
       const o = orders.find((x) => x.clOrdId === clOrdId);
-      if (!o) return { ok: false, code: 'ORDER_NOT_FOUND', message: `No order ${clOrdId}.` };
+      if (!o) return { ok: false, code: 'UNKNOWN_ORDER', message: `No order ${clOrdId}.` };
       if (!cancelOne(o))
         return { ok: false, code: 'ORDER_NOT_WORKING', message: `Order ${clOrdId} is ${o.status}.` };
       return { ok: true, value: { ...o } };

@@ -7,7 +7,7 @@ describe('error catalog', () => {
   it('is documented in docs/investor-api.md with the same statuses', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/investor-api.md'), 'utf8');
     const rows = new Map(
-      [...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1]!, Number(m[2])]),
+      [...doc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1]!, Number(m[2])]),
     );
     for (const [code, def] of Object.entries(API_ERRORS)) expect(rows.get(code), code).toBe(def.status);
     expect([...rows.keys()].sort()).toEqual(Object.keys(API_ERRORS).sort());

@@ -15,10 +15,13 @@
  * Flags: --skip-setup / --skip-images (when done already), --keep-cluster (with down).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureHelm } from '../charts/helm.ts';
 import { installChart, uninstallChart } from '../charts/install.ts';
-import { type AccessView, type PlatformView, statusLine } from '../cli/format.ts';
+import { type AccessView, type PlatformView, type PodSummaryView, statusLine } from '../cli/format.ts';
+import { binary } from '../cluster/build/binaries.ts';
+import { defaultPaths, layout } from '../cluster/config.ts';
 import { call, connectLaptop, LAPTOP, login, removeLaptop } from './demo/investor.ts';
 import { DemoError, runSteps, type Sink, type Step, waitUntil } from './demo/progress.ts';
 import { formatInvestorView, type InvestorView } from './demo/view.ts';
@@ -36,6 +39,12 @@ const CHART_SETS = ['simulator.enabled=true'];
 
 let kubeconfig = process.env.KUBECONFIG ?? '';
 
+/** The kubectl built with the local cluster (matches its version), else the one on PATH. */
+function kubectlPath(): string {
+  const local = binary(layout(defaultPaths()), 'kubectl');
+  return existsSync(local) ? local : 'kubectl';
+}
+
 /** Runs a project command with inherited output, indented under the step. */
 function sh(cmd: string, args: string[], note: Sink): void {
   note(`$ ${cmd} ${args.join(' ')}`);
@@ -48,7 +57,7 @@ function sh(cmd: string, args: string[], note: Sink): void {
 }
 
 function kubectl(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync('kubectl', args, {
+  const r = spawnSync(kubectlPath(), args, {
     encoding: 'utf8',
     input,
     env: { ...process.env, KUBECONFIG: kubeconfig },
@@ -103,7 +112,7 @@ const upSteps: Step[] = [
     title: 'Helm chart charts/aurum with the counter simulator',
     run: (n) => {
       n(`helm: ${ensureHelm(n)}`);
-      installChart({ kubeconfig, sets: CHART_SETS, log: n });
+      installChart({ kubeconfig, kubectl: kubectlPath(), sets: CHART_SETS, log: n });
       n(kubectl(['-n', 'aurum-system', 'get', 'deploy']).stdout.trim().split('\n').join('\n      '));
     },
   },
@@ -124,7 +133,8 @@ const upSteps: Step[] = [
           const tp = getJson<PlatformView>(['-n', NS, 'get', 'tradingplatform', PLATFORM]);
           if (!tp) return { state: 'not found yet' };
           const ready = tp.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-          return { done: ready ? tp : undefined, state: statusLine(tp) };
+          const pod = getJson<PodSummaryView>(['-n', NS, 'get', 'pod', `${PLATFORM}-runtime-0`]);
+          return { done: ready ? tp : undefined, state: statusLine(tp, pod) };
         },
         n,
       ).then(() => undefined),

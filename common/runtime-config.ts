@@ -76,7 +76,9 @@ export const RuntimeConfigSchema = z.object({
       usersFile: z.string().default('/etc/aurum/users/users.json'),
     })
     .default({ port: 8080, usersFile: '/etc/aurum/users/users.json' }),
-  journal: z.object({ path: z.string().default('/var/lib/aurum/journal.db') }).default({ path: '/var/lib/aurum/journal.db' }),
+  journal: z
+    .object({ path: z.string().default('/var/lib/aurum/journal.db') })
+    .default({ path: '/var/lib/aurum/journal.db' }),
 });
 
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;

@@ -23,7 +23,13 @@ function setup(strategies: unknown[] = []) {
   dirs.push(dir);
   const config = RuntimeConfigSchema.parse({
     platform: { name: 'alice', namespace: 'investors', investor: 'alice' },
-    counter: { protocol: 'fix44', endpoints: [{ host: '127.0.0.1', port: 1 }], senderCompId: 'A', targetCompId: 'C', accountId: '8001' },
+    counter: {
+      protocol: 'fix44',
+      endpoints: [{ host: '127.0.0.1', port: 1 }],
+      senderCompId: 'A',
+      targetCompId: 'C',
+      accountId: '8001',
+    },
     marketData: { instruments: ['au2606'] },
     strategies,
     risk: { maxOrdersPerSecond: 50 },
@@ -32,7 +38,13 @@ function setup(strategies: unknown[] = []) {
   const journal = openJournal(config.journal.path);
   const gateway = new FakeGateway();
   let t = T;
-  const engine = createEngine({ config, journal, gateway, logger: createLogger('test', { level: 'silent' }), now: () => t });
+  const engine = createEngine({
+    config,
+    journal,
+    gateway,
+    logger: createLogger('test', { level: 'silent' }),
+    now: () => t,
+  });
   const events: EngineEvent[] = [];
   engine.subscribe((e) => events.push(e));
   return { engine, gateway, journal, events, advance: (ms: number) => (t += ms), now: () => t };
@@ -53,7 +65,10 @@ describe('engine', () => {
     await engine.start();
     expect(engine.health()).toMatchObject({ ready: true, checks: { journal: 'ok' } });
     gateway.setState('disconnected', 'socket closed');
-    expect(engine.health()).toMatchObject({ ready: false, checks: { counter: 'disconnected: socket closed' } });
+    expect(engine.health()).toMatchObject({
+      ready: false,
+      checks: { counter: 'disconnected: socket closed' },
+    });
     expect(engine.riskStatus().alerts.map((a) => a.code)).toContain('COUNTER_DISCONNECTED');
     await engine.stop();
     journal.close();
@@ -65,22 +80,55 @@ describe('engine', () => {
     await engine.start();
     await until(() => engine.account().available !== '0.00');
     gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: T, lastPrice: 61200, volume: 1 } });
-    const req = { instrument: 'au2606', side: 'buy' as const, offset: 'open' as const, price: '612.00', quantity: 1 };
+    const req = {
+      instrument: 'au2606',
+      side: 'buy' as const,
+      offset: 'open' as const,
+      price: '612.00',
+      quantity: 1,
+    };
     expect(await engine.submitOrder(req, viewer)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await engine.submitOrder({ ...req, price: '612.01' }, trader)).toMatchObject({ ok: false, code: 'PRICE_OFF_TICK' });
-    expect(await engine.submitOrder({ ...req, price: 'abc' }, trader)).toMatchObject({ ok: false, code: 'INVALID_PRICE' });
-    expect(await engine.submitOrder({ ...req, offset: 'sideways' as 'open' }, trader)).toMatchObject({ ok: false, code: 'INVALID_OFFSET' });
+    expect(await engine.submitOrder({ ...req, price: '612.01' }, trader)).toMatchObject({
+      ok: false,
+      code: 'PRICE_OFF_TICK',
+    });
+    expect(await engine.submitOrder({ ...req, price: 'abc' }, trader)).toMatchObject({
+      ok: false,
+      code: 'INVALID_PRICE',
+    });
+    expect(await engine.submitOrder({ ...req, offset: 'sideways' as 'open' }, trader)).toMatchObject({
+      ok: false,
+      code: 'INVALID_OFFSET',
+    });
     const ok = await engine.submitOrder(req, trader);
-    expect(ok).toMatchObject({ ok: true, value: { status: 'pendingNew', price: '612.00', origin: 'manual:alice' } });
+    expect(ok).toMatchObject({
+      ok: true,
+      value: { status: 'pendingNew', price: '612.00', origin: 'manual:alice' },
+    });
     expect(gateway.sent).toHaveLength(1);
     await engine.pause('test', trader);
-    expect(await engine.submitOrder({ ...req, price: '611.98' }, trader)).toMatchObject({ ok: false, code: 'RISK_PAUSED' });
-    expect(engine.riskStatus()).toMatchObject({ paused: true, pauseReason: 'test', counters: { ordersToday: 1 } });
+    expect(await engine.submitOrder({ ...req, price: '611.98' }, trader)).toMatchObject({
+      ok: false,
+      code: 'RISK_PAUSED',
+    });
+    expect(engine.riskStatus()).toMatchObject({
+      paused: true,
+      pauseReason: 'test',
+      counters: { ordersToday: 1 },
+    });
     expect(await engine.cancelAll(undefined, trader)).toMatchObject({ ok: true, value: { requested: 1 } });
     await engine.resume(trader);
     expect(engine.riskStatus().paused).toBe(false);
     const kinds = journal.events().map((e) => e.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['command', 'riskRejected', 'riskAccepted', 'orderNew', 'order:cancelRequested']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'command',
+        'riskRejected',
+        'riskAccepted',
+        'orderNew',
+        'order:cancelRequested',
+      ]),
+    );
     await engine.stop();
     journal.close();
   });
@@ -99,7 +147,23 @@ describe('engine', () => {
     await until(() => gateway.sent.length > 0);
     const o = gateway.sent[0]!;
     expect(o).toMatchObject({ side: 'buy', offset: 'open', origin: 'ema' });
-    gateway.emit({ type: 'execution', report: { execType: 'trade', clOrdId: o.clOrdId, execId: 'E1', status: 'filled', instrument: 'au2606', side: 'buy', quantity: 1, cumQty: 1, leavesQty: 0, lastQty: 1, lastPx: o.price, time: now() } });
+    gateway.emit({
+      type: 'execution',
+      report: {
+        execType: 'trade',
+        clOrdId: o.clOrdId,
+        execId: 'E1',
+        status: 'filled',
+        instrument: 'au2606',
+        side: 'buy',
+        quantity: 1,
+        cumQty: 1,
+        leavesQty: 0,
+        lastQty: 1,
+        lastPx: o.price,
+        time: now(),
+      },
+    });
     await until(() => engine.strategies.logs('ema').some((l) => l.message.startsWith('filled buy open 1')));
     expect(engine.positions()[0]).toMatchObject({ instrument: 'au2606', long: { today: 1 } });
     expect(events.some((e) => e.type === 'trade')).toBe(true);

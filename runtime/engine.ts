@@ -11,10 +11,10 @@ import { ERRORS, refuse } from './domain/errors.ts';
 import type { Alert, Bar, Fill, Order, Tick } from './domain/types.ts';
 import type { Gateway, GatewayEvent } from './gateway/gateway.ts';
 import type { Journal } from './journal/journal.ts';
-import { type EngineMetrics, createEngineMetrics } from './metrics.ts';
-import { isWorking } from './oms/state-machine.ts';
+import { createEngineMetrics, type EngineMetrics } from './metrics.ts';
 import { type OmsEvent, OrderManager } from './oms/order-manager.ts';
 import { PositionBook } from './oms/positions.ts';
+import { isWorking } from './oms/state-machine.ts';
 import { RiskEngine } from './risk/risk-engine.ts';
 import { BarAggregator } from './strategy/bars.ts';
 import { StrategyHost } from './strategy/host.ts';
@@ -116,7 +116,10 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     alerts.push(a);
     if (alerts.length > ALERTS_KEPT) alerts.shift();
     metrics.alerts.inc({ code: a.code, level: a.level });
-    logger[a.level === 'critical' ? 'error' : a.level === 'warning' ? 'warn' : 'info']({ alert: a }, a.message);
+    logger[a.level === 'critical' ? 'error' : a.level === 'warning' ? 'warn' : 'info'](
+      { alert: a },
+      a.message,
+    );
     emit({ type: 'alert', alert: V.alertView(a) });
   }
 
@@ -131,6 +134,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
         emit({ type: 'trade', trade: V.tradeView(e.fill) });
         if (host.has(e.fill.origin)) host.dispatchTrade(e.fill.origin, { ...e.fill, offset: e.fill.offset });
         sampleEquity();
+        refreshFundsSoon();
         return;
       case 'alert':
         raise(e.alert);
@@ -146,7 +150,11 @@ export function createEngine(opts: EngineOptions): TradingEngine {
 
   function positionOf(instrument: string): Port.PositionView {
     const last = lastTicks.get(instrument)?.lastPrice;
-    return V.positionView(book.get(instrument), book.unrealized(instrument, last), book.margin(instrument, last));
+    return V.positionView(
+      book.get(instrument),
+      book.unrealized(instrument, last),
+      book.margin(instrument, last),
+    );
   }
 
   function totals() {
@@ -182,7 +190,10 @@ export function createEngine(opts: EngineOptions): TradingEngine {
 
   function sampleEquity(): void {
     const t = totals();
-    const point = { time: new Date(now()).toISOString(), equity: formatDecimal2(oms.funds().balance + t.unrealized) };
+    const point = {
+      time: new Date(now()).toISOString(),
+      equity: formatDecimal2(oms.funds().balance + t.unrealized),
+    };
     equity.push(point);
     if (equity.length > EQUITY_KEPT) equity.shift();
     emit({ type: 'equity', point });
@@ -200,7 +211,10 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     const bar = aggregator.add(t);
     if (bar) {
       let list = bars.get(bar.instrument);
-      if (!list) bars.set(bar.instrument, (list = []));
+      if (!list) {
+        list = [];
+        bars.set(bar.instrument, list);
+      }
       list.push(bar);
       if (list.length > BARS_KEPT) list.shift();
       host.dispatchBar(bar);
@@ -211,16 +225,49 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   }
 
   let reconciling: Promise<void> | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  /** Reconciles now; on failure retries every 5 s while still logged on. */
   function reconcile(): void {
     if (reconciling) return;
+    clearTimeout(retry);
     reconciling = oms
       .reconcile()
       .then((n) => logger.info({ mismatches: n }, 'reconciled with the counter'))
-      .catch((err) => logger.warn({ err: String(err) }, 'reconciliation failed; will retry on next logon'))
+      .catch((err) => {
+        logger.warn({ err: String(err) }, 'reconciliation failed; retrying');
+        raise({
+          id: newId(),
+          time: now(),
+          level: 'warning',
+          code: 'RECONCILE_FAILED',
+          message: `Reconciliation with the counter failed: ${String(err)}`,
+        });
+        retry = setTimeout(() => {
+          if (gateway.status().state === 'loggedOn') reconcile();
+        }, 5000);
+        retry.unref();
+      })
       .finally(() => {
         reconciling = undefined;
       });
   }
+
+  // Funds change with every fill: refresh them from the counter at most once a second after fills, and
+  // every 30 s anyway, so the funds check never works from a stale balance for long.
+  let fundsDue: NodeJS.Timeout | undefined;
+  function refreshFundsSoon(): void {
+    if (fundsDue) return;
+    fundsDue = setTimeout(() => {
+      fundsDue = undefined;
+      if (gateway.status().state === 'loggedOn')
+        oms.refreshFunds().catch((err) => logger.debug({ err: String(err) }, 'funds refresh failed'));
+    }, 1000);
+    fundsDue.unref();
+  }
+  const fundsTimer = setInterval(() => {
+    if (gateway.status().state === 'loggedOn' && !reconciling) refreshFundsSoon();
+  }, 30_000);
+  fundsTimer.unref();
 
   gateway.onEvent((e: GatewayEvent) => {
     switch (e.type) {
@@ -246,7 +293,13 @@ export function createEngine(opts: EngineOptions): TradingEngine {
         emit({ type: 'connection', connection: connectionView() });
         if (s.state === 'loggedOn') reconcile();
         else if (s.state === 'disconnected' && s.lastError)
-          raise({ id: newId(), time: now(), level: 'warning', code: 'COUNTER_DISCONNECTED', message: `Counter connection lost: ${s.lastError}` });
+          raise({
+            id: newId(),
+            time: now(),
+            level: 'warning',
+            code: 'COUNTER_DISCONNECTED',
+            message: `Counter connection lost: ${s.lastError}`,
+          });
         return;
       }
     }
@@ -272,7 +325,11 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     async upload(name, code, actor) {
       if (!canTrade(actor)) return refuse('FORBIDDEN');
       command(actor, 'strategy.upload', { name, bytes: code.length });
-      return host.upload(name, code, host.get(name)?.instruments ?? config.marketData.instruments.slice(0, 1));
+      return host.upload(
+        name,
+        code,
+        host.get(name)?.instruments ?? config.marketData.instruments.slice(0, 1),
+      );
     },
     async start(name, actor) {
       if (!canTrade(actor)) return refuse('FORBIDDEN');
@@ -307,13 +364,19 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       await host.startEnabled();
     },
     async stop() {
+      clearInterval(fundsTimer);
+      clearTimeout(fundsDue);
+      clearTimeout(retry);
       await host.close();
       await gateway.stop();
     },
     health() {
       const g = gateway.status();
       const checks: Record<string, string> = {
-        counter: g.state === 'loggedOn' ? `ok (${g.endpoint ?? ''})` : `${g.state}${g.lastError ? `: ${g.lastError}` : ''}`,
+        counter:
+          g.state === 'loggedOn'
+            ? `ok (${g.endpoint ?? ''})`
+            : `${g.state}${g.lastError ? `: ${g.lastError}` : ''}`,
         journal: journal.isOpen() ? 'ok' : 'closed',
       };
       return { ready: g.state === 'loggedOn' && journal.isOpen(), checks };
@@ -331,7 +394,10 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     trades(filter = {}) {
       let list = oms.fills();
       if (filter.instrument) list = list.filter((f) => f.instrument === filter.instrument);
-      return list.slice(-(filter.limit ?? 500)).reverse().map(V.tradeView);
+      return list
+        .slice(-(filter.limit ?? 500))
+        .reverse()
+        .map(V.tradeView);
     },
     lastTicks: () => [...lastTicks.values()].map(V.tickView),
     bars(instrument, limit = 500) {
@@ -347,7 +413,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       if (!offset) return refuse('INVALID_OFFSET', `Got "${req.offset}".`);
       const price = V.parsePriceText(req.price);
       if (price === undefined) return refuse('INVALID_PRICE', `Got "${req.price}".`);
-      if (req.side !== 'buy' && req.side !== 'sell') return refuse('INVALID_SIDE', `Got "${String(req.side)}".`);
+      if (req.side !== 'buy' && req.side !== 'sell')
+        return refuse('INVALID_SIDE', `Got "${String(req.side)}".`);
       command(actor, 'order.submit', req);
       const r = oms.submit({
         instrument: req.instrument,
@@ -385,7 +452,13 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       });
       risk.pause(reason);
       emit({ type: 'risk', paused: true, reason });
-      raise({ id: newId(), time: now(), level: 'critical', code: 'TRADING_PAUSED', message: `Trading paused by ${actor.username}: ${reason}` });
+      raise({
+        id: newId(),
+        time: now(),
+        level: 'critical',
+        code: 'TRADING_PAUSED',
+        message: `Trading paused by ${actor.username}: ${reason}`,
+      });
     },
     async resume(actor) {
       if (!canTrade(actor)) return;
@@ -432,11 +505,15 @@ export function createEngine(opts: EngineOptions): TradingEngine {
 }
 
 /** Net lots per instrument built by one strategy's fills. */
-export function strategyPositions(fills: readonly Fill[], strategy: string): Record<string, StrategyPosition> {
+export function strategyPositions(
+  fills: readonly Fill[],
+  strategy: string,
+): Record<string, StrategyPosition> {
   const out: Record<string, StrategyPosition> = {};
   for (const f of fills) {
     if (f.origin !== strategy) continue;
-    const p = (out[f.instrument] ??= { long: 0, short: 0 });
+    out[f.instrument] ??= { long: 0, short: 0 };
+    const p = out[f.instrument]!;
     const opening = f.offset === 'open';
     const leg: keyof StrategyPosition = opening === (f.side === 'buy') ? 'long' : 'short';
     p[leg] += opening ? f.quantity : -f.quantity;

@@ -83,8 +83,12 @@ describe('kill test', () => {
     const journal = openJournal(journalPath);
     const orders = journal.orders();
     const fills = journal.fills();
-    const duplicates = journal.events(0, 1_000_000).filter((e) => e.kind === 'alert' && (e.data as { code: string }).code === 'DUPLICATE_CLORDID');
-    const notSent = journal.events(0, 1_000_000).filter((e) => e.kind === 'alert' && (e.data as { code: string }).code === 'RECONCILE_NOT_SENT').length;
+    const duplicates = journal
+      .events(0, 1_000_000)
+      .filter((e) => e.kind === 'alert' && (e.data as { code: string }).code === 'DUPLICATE_CLORDID');
+    const notSent = journal
+      .events(0, 1_000_000)
+      .filter((e) => e.kind === 'alert' && (e.data as { code: string }).code === 'RECONCILE_NOT_SENT').length;
     journal.close();
 
     expect(counterOrders.length).toBeGreaterThan(20); // it really traded

@@ -18,7 +18,10 @@ import { openJournal } from './journal/journal.ts';
 export function loadConfig(path: string): RuntimeConfig {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
   const r = RuntimeConfigSchema.safeParse(raw);
-  if (!r.success) throw new Error(`invalid runtime configuration ${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(
+      `invalid runtime configuration ${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 
@@ -29,7 +32,10 @@ function secret(dir: string, name: string): string | undefined {
 }
 
 /** Starts the runtime; resolves with a stop function once listening. */
-export async function startRuntime(config: RuntimeConfig, logger: Logger): Promise<{ engine: TradingEngine; stop: () => Promise<void>; port: number }> {
+export async function startRuntime(
+  config: RuntimeConfig,
+  logger: Logger,
+): Promise<{ engine: TradingEngine; stop: () => Promise<void>; port: number }> {
   const journal = openJournal(config.journal.path);
   const password = secret(config.counter.credentialsDir, 'password');
   const gateway = new FixGateway({
@@ -72,7 +78,9 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger): Promi
       if (req.url === '/healthz') return void res.writeHead(200).end('ok');
       if (req.url === '/readyz') {
         const h = health();
-        return void res.writeHead(h.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(h));
+        return void res
+          .writeHead(h.ready ? 200 : 503, { 'content-type': 'application/json' })
+          .end(JSON.stringify(h));
       }
       if (req.url === '/metrics') {
         const body = await engine.metrics.registry.metrics();
@@ -85,7 +93,10 @@ export async function startRuntime(config: RuntimeConfig, logger: Logger): Promi
     if (addr && typeof addr === 'object') port = addr.port;
     close = () => new Promise<void>((r) => server.close(() => r()));
   }
-  logger.info({ port, instruments: config.marketData.instruments, endpoints: config.counter.endpoints }, 'runtime started');
+  logger.info(
+    { port, instruments: config.marketData.instruments, endpoints: config.counter.endpoints },
+    'runtime started',
+  );
   return {
     engine,
     port,
@@ -103,7 +114,9 @@ async function loadPlatform(config: RuntimeConfig, logger: Logger): Promise<Plat
   try {
     // A variable specifier: the platform module is optional (owned by the API side) and may not exist yet.
     const specifier = './platform/index.ts';
-    const mod = (await import(specifier)) as { createPlatformPort?: (o: { config: RuntimeConfig; logger: Logger }) => PlatformPort };
+    const mod = (await import(specifier)) as {
+      createPlatformPort?: (o: { config: RuntimeConfig; logger: Logger }) => PlatformPort;
+    };
     return mod.createPlatformPort?.({ config, logger });
   } catch (err) {
     logger.info({ err: String(err) }, 'no platform port; profile switching unavailable');

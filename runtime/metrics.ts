@@ -22,11 +22,34 @@ export function createEngineMetrics(): EngineMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'aurum_runtime_' });
   return {
     registry,
-    ticks: new Counter({ name: 'aurum_runtime_ticks_total', help: 'Market data ticks received', registers: [registry] }),
-    orders: new Counter({ name: 'aurum_runtime_orders_total', help: 'Orders accepted by risk and sent', labelNames: ['origin'], registers: [registry] }),
+    ticks: new Counter({
+      name: 'aurum_runtime_ticks_total',
+      help: 'Market data ticks received',
+      registers: [registry],
+    }),
+    orders: new Counter({
+      name: 'aurum_runtime_orders_total',
+      help: 'Orders accepted by risk and sent',
+      labelNames: ['origin'],
+      registers: [registry],
+    }),
     fills: new Counter({ name: 'aurum_runtime_fills_total', help: 'Fills received', registers: [registry] }),
-    riskRejections: new Counter({ name: 'aurum_runtime_risk_rejections_total', help: 'Orders refused, by code', labelNames: ['code'], registers: [registry] }),
-    alerts: new Counter({ name: 'aurum_runtime_alerts_total', help: 'Alerts raised', labelNames: ['code', 'level'], registers: [registry] }),
-    connected: new Gauge({ name: 'aurum_runtime_counter_connected', help: '1 when logged on to the counter', registers: [registry] }),
+    riskRejections: new Counter({
+      name: 'aurum_runtime_risk_rejections_total',
+      help: 'Orders refused, by code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    alerts: new Counter({
+      name: 'aurum_runtime_alerts_total',
+      help: 'Alerts raised',
+      labelNames: ['code', 'level'],
+      registers: [registry],
+    }),
+    connected: new Gauge({
+      name: 'aurum_runtime_counter_connected',
+      help: '1 when logged on to the counter',
+      registers: [registry],
+    }),
   };
 }

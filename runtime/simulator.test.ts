@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../common/fix/testing.ts';
 import { openJournal } from './journal/journal.ts';
 import { compareWithCounter } from './testing/compare.ts';
 import { liveContract, spawnRuntime, waitReady, writeRuntimeConfig } from './testing/runtime-process.ts';
 import { SIM_ACCOUNT, type SimOrder, startSimulatorProcess } from './testing/simulator-process.ts';
-import { freePort } from '../common/fix/testing.ts';
 
 const EMA = resolve(import.meta.dirname, '../examples/strategies/ema-cross.js');
 const dir = mkdtempSync(join(tmpdir(), 'aurum-simrt-'));
@@ -34,7 +34,14 @@ describe('runtime against the counter simulator', () => {
           credentialsDir: join(dir, 'counter'),
         },
         marketData: { instruments: [instrument] },
-        strategies: [{ name: 'ema', file: EMA, instruments: [instrument], params: { fast: 3, slow: 8, useTicks: true, slippageTicks: 3 } }],
+        strategies: [
+          {
+            name: 'ema',
+            file: EMA,
+            instruments: [instrument],
+            params: { fast: 3, slow: 8, useTicks: true, slippageTicks: 3 },
+          },
+        ],
         risk: { tradingHours: 'always', priceBandTicks: 1000 },
         api: { port: apiPort, usersFile: join(dir, 'users.json') },
         journal: { path: join(dir, 'data', 'journal.db') },
@@ -47,7 +54,7 @@ describe('runtime against the counter simulator', () => {
       const end = Date.now() + 60_000;
       let orders: SimOrder[] = [];
       while (Date.now() < end) {
-        orders = ((await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders ?? []);
+        orders = (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders ?? [];
         if (orders.filter((o) => o.cumQty > 0).length >= 2) break;
         await new Promise((r) => setTimeout(r, 500));
       }

@@ -17,7 +17,9 @@ export function portOffset(o: Offset): Port.Offset {
 
 /** Port offset → SHFE offset (undefined when unknown). */
 export function domainOffset(o: string): Offset | undefined {
-  return ({ open: 'open', close: 'close', closeToday: 'close-today', closeYesterday: 'close-yesterday' } as const)[o as Port.Offset];
+  return (
+    { open: 'open', close: 'close', closeToday: 'close-today', closeYesterday: 'close-yesterday' } as const
+  )[o as Port.Offset];
 }
 
 /** Parses a price string from the API into cents (undefined when not an exact 2-decimal number). */

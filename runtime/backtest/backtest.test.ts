@@ -38,7 +38,15 @@ describe('backtest', () => {
   it('replays bars (the breakout sample) and honours its timer', async () => {
     const bars = Array.from({ length: 120 }, (_, i) => {
       const base = 61000 + (i < 60 ? i * 10 : (120 - i) * 10);
-      return { instrument: 'au2606', time: Date.UTC(2026, 2, 2, 1, 0, 0) + i * 60_000, open: base, high: base + 6, low: base - 6, close: base + 2, volume: 5 };
+      return {
+        instrument: 'au2606',
+        time: Date.UTC(2026, 2, 2, 1, 0, 0) + i * 60_000,
+        open: base,
+        high: base + 6,
+        low: base - 6,
+        close: base + 2,
+        volume: 5,
+      };
     });
     const r = await runBacktest({ strategyFile: BREAKOUT, bars, params: { window: 10, reportSeconds: 600 } });
     expect(r.summary.bars).toBe(120);
@@ -47,15 +55,21 @@ describe('backtest', () => {
   });
 
   it('refuses invalid parameters with the reason', async () => {
-    await expect(runBacktest({ strategyFile: EMA, ticks: [], params: { fast: 1 } })).rejects.toThrow(/"fast" must be >= 2/);
+    await expect(runBacktest({ strategyFile: EMA, ticks: [], params: { fast: 1 } })).rejects.toThrow(
+      /"fast" must be >= 2/,
+    );
   });
 
   it('CSV: round-trips ticks exactly, parses bars, reports the bad line', () => {
     const ticks = syntheticTicks({ count: 5 });
     expect(parseTicks(formatTicks(ticks))).toEqual(ticks);
     expect(() => parseTicks('time,last\n2026-03-02T01:00:00Z,612.345\n', 'au2606')).toThrow(CsvError);
-    expect(() => parseTicks('time,last\n2026-03-02T01:00:00Z,612.345\n', 'au2606')).toThrow(/line 2: bad last price/);
-    const bars = parseBars('time,instrument,open,high,low,close\n2026-03-02T01:00:00Z,au2606,612.00,612.50,611.80,612.20\n');
+    expect(() => parseTicks('time,last\n2026-03-02T01:00:00Z,612.345\n', 'au2606')).toThrow(
+      /line 2: bad last price/,
+    );
+    const bars = parseBars(
+      'time,instrument,open,high,low,close\n2026-03-02T01:00:00Z,au2606,612.00,612.50,611.80,612.20\n',
+    );
     expect(bars[0]).toMatchObject({ open: 61200, high: 61250, low: 61180, close: 61220 });
   });
 
@@ -65,7 +79,21 @@ describe('backtest', () => {
       const csv = join(dir, 'ticks.csv');
       writeFileSync(csv, formatTicks(syntheticTicks({ count: 3000, seed: 5 })));
       const out = join(dir, 'report.json');
-      const stderr = execFileSync(process.execPath, [join(root, 'runtime/backtest/cli.ts'), '--strategy', EMA, '--ticks', csv, '--params', '{"fast":3,"slow":8}', '--out', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const stderr = execFileSync(
+        process.execPath,
+        [
+          join(root, 'runtime/backtest/cli.ts'),
+          '--strategy',
+          EMA,
+          '--ticks',
+          csv,
+          '--params',
+          '{"fast":3,"slow":8}',
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       void stderr;
       const report = JSON.parse(readFileSync(out, 'utf8'));
       expect(report.summary.ticks).toBe(3000);

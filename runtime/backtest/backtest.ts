@@ -8,13 +8,26 @@
  * The report: PnL curve (one point per bar), maximum drawdown, every trade, in exact decimal strings.
  */
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_AU_SPEC, fee, formatDecimal2, makeCalendar, splitClose, tradingDayOf } from '../../common/shfe/index.ts';
+import {
+  DEFAULT_AU_SPEC,
+  fee,
+  formatDecimal2,
+  makeCalendar,
+  splitClose,
+  tradingDayOf,
+} from '../../common/shfe/index.ts';
 import { OrderBook } from '../../simulator/matching/index.ts';
 import type { Bar, Fill, Offset, Tick } from '../domain/types.ts';
 import { legLots, PositionBook } from '../oms/positions.ts';
 import { BarAggregator } from '../strategy/bars.ts';
 import { validateParams } from '../strategy/params.ts';
-import type { OrderOptions, Strategy, StrategyContext, StrategyOrder, StrategyPosition } from '../strategy/sdk.ts';
+import type {
+  OrderOptions,
+  Strategy,
+  StrategyContext,
+  StrategyOrder,
+  StrategyPosition,
+} from '../strategy/sdk.ts';
 
 /** What to replay. Give `ticks`, or `bars` (each bar is replayed as open → high/low → close ticks). */
 export interface BacktestOptions {
@@ -75,7 +88,9 @@ interface Working extends StrategyOrder {
 
 /** Runs one backtest. @throws when the module or the parameters are invalid */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
-  const mod = (await import(`${pathToFileURL(o.strategyFile).href}?bt=${Date.now()}`)) as { default?: Strategy };
+  const mod = (await import(`${pathToFileURL(o.strategyFile).href}?bt=${Date.now()}`)) as {
+    default?: Strategy;
+  };
   const loaded = mod.default;
   if (!loaded || typeof loaded !== 'object') throw new Error(`${o.strategyFile}: no default export object`);
   const strategy: Strategy = loaded;
@@ -91,7 +106,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const aggregator = new BarAggregator();
   const barsByTime = o.bars ? groupBars(o.bars) : undefined;
   const working = new Map<string, Working>();
-  const queue: Array<{ side: 'buy' | 'sell'; offset: 'open' | 'close'; price: number; lots: number; opts: OrderOptions }> = [];
+  const queue: Array<{
+    side: 'buy' | 'sell';
+    offset: 'open' | 'close';
+    price: number;
+    lots: number;
+    opts: OrderOptions;
+  }> = [];
   const trades: BacktestTrade[] = [];
   const curve: BacktestReport['equityCurve'] = [];
   const logs: string[] = [];
@@ -140,14 +161,23 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     warn: (m) => logs.push(`${new Date(now).toISOString()} WARN ${m}`),
   };
 
-  function enqueue(side: 'buy' | 'sell', offset: 'open' | 'close', price: number, lots: number, opts: OrderOptions): void {
+  function enqueue(
+    side: 'buy' | 'sell',
+    offset: 'open' | 'close',
+    price: number,
+    lots: number,
+    opts: OrderOptions,
+  ): void {
     if (!trading) return;
     queue.push({ side, offset, price, lots, opts });
   }
 
   function bookOf(instrument: string): OrderBook {
     let b = books.get(instrument);
-    if (!b) books.set(instrument, (b = new OrderBook()));
+    if (!b) {
+      b = new OrderBook();
+      books.set(instrument, b);
+    }
     return b;
   }
 
@@ -179,7 +209,16 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       realizedPnl: formatDecimal2(realized),
     });
     strategy.onOrder?.(ctx, { ...w });
-    strategy.onTrade?.(ctx, { tradeId: f.tradeId, clOrdId: f.clOrdId, instrument: f.instrument, side: f.side, offset: f.offset, price, quantity: qty, time: now });
+    strategy.onTrade?.(ctx, {
+      tradeId: f.tradeId,
+      clOrdId: f.clOrdId,
+      instrument: f.instrument,
+      side: f.side,
+      offset: f.offset,
+      price,
+      quantity: qty,
+      time: now,
+    });
   }
 
   function submitQueued(): void {
@@ -200,9 +239,28 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       }
       for (const [offset, lots] of legs) {
         orders++;
-        const w: Working = { clOrdId: `BT-${++ids}`, instrument, side: q.side, offset, price: q.price, quantity: lots, filledQuantity: 0, status: 'new', timeInForce: q.opts.timeInForce ?? 'day', origin: 'bt' };
+        const w: Working = {
+          clOrdId: `BT-${++ids}`,
+          instrument,
+          side: q.side,
+          offset,
+          price: q.price,
+          quantity: lots,
+          filledQuantity: 0,
+          status: 'new',
+          timeInForce: q.opts.timeInForce ?? 'day',
+          origin: 'bt',
+        };
         working.set(w.clOrdId, w);
-        const r = bookOf(instrument).submit({ id: w.clOrdId, account: 'me', side: w.side, price: w.price, qty: lots, tif: w.timeInForce, stp: true });
+        const r = bookOf(instrument).submit({
+          id: w.clOrdId,
+          account: 'me',
+          side: w.side,
+          price: w.price,
+          qty: lots,
+          tif: w.timeInForce,
+          stp: true,
+        });
         for (const f of r.fills) onFill(w, f.price, f.qty);
         if (r.cancelled > 0) {
           w.status = 'cancelled';
@@ -220,9 +278,20 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     const size = o.defaultSize ?? 10;
     const ask = t.askPrice ?? t.lastPrice;
     const bid = Math.min(t.bidPrice ?? t.lastPrice - spec.tick, ask - spec.tick);
-    for (const [side, price, qty] of [['sell', ask, t.askSize ?? size], ['buy', bid, t.bidSize ?? size]] as const) {
+    for (const [side, price, qty] of [
+      ['sell', ask, t.askSize ?? size],
+      ['buy', bid, t.bidSize ?? size],
+    ] as const) {
       const id = `mkt-${side === 'sell' ? 'ask' : 'bid'}-${t.instrument}`;
-      const r = b.submit({ id, account: 'market', side, price, qty: Math.max(1, qty), tif: 'day', stp: true });
+      const r = b.submit({
+        id,
+        account: 'market',
+        side,
+        price,
+        qty: Math.max(1, qty),
+        tif: 'day',
+        stp: true,
+      });
       for (const f of r.fills) {
         const w = working.get(f.makerId);
         if (w) onFill(w, f.price, f.qty);
@@ -326,9 +395,13 @@ export function barsToTicks(bars: readonly Bar[]): Tick[] {
   const out: Tick[] = [];
   for (const b of bars) {
     const path = b.close >= b.open ? [b.open, b.low, b.high, b.close] : [b.open, b.high, b.low, b.close];
-    path.forEach((p, i) =>
-      out.push({ instrument: b.instrument, time: b.time + (i === 3 ? 59_999 : i * 15_000), lastPrice: p, volume: b.volume }),
-    );
+    for (const [i, p] of path.entries())
+      out.push({
+        instrument: b.instrument,
+        time: b.time + (i === 3 ? 59_999 : i * 15_000),
+        lastPrice: p,
+        volume: b.volume,
+      });
   }
   return out;
 }

@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Bar, Tick } from '../domain/types.ts';
 import { runBacktest } from './backtest.ts';
 import { isBarFile, parseBars, parseTicks } from './csv.ts';
 import { syntheticTicks } from './synthetic.ts';
@@ -25,21 +26,28 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { values: v } = a;
   if (!v.strategy || (!v.ticks && !v.bars && !v.synthetic)) {
-    process.stderr.write('usage: node runtime/backtest/cli.ts --strategy <file> (--ticks <csv> | --bars <csv> | --synthetic <n>) [--params <json>] [--out <file>]\n');
+    process.stderr.write(
+      'usage: node runtime/backtest/cli.ts --strategy <file> (--ticks <csv> | --bars <csv> | --synthetic <n>) [--params <json>] [--out <file>]\n',
+    );
     return 2;
   }
   try {
     const params = v.params ? (JSON.parse(v.params) as Record<string, unknown>) : {};
     const instrument = v.instrument;
-    let ticks;
-    let bars;
+    let ticks: Tick[] | undefined;
+    let bars: Bar[] | undefined;
     if (v.ticks) {
       const text = readFileSync(v.ticks, 'utf8');
       if (isBarFile(text)) bars = parseBars(text, instrument);
       else ticks = parseTicks(text, instrument);
     }
     if (v.bars) bars = parseBars(readFileSync(v.bars, 'utf8'), instrument);
-    if (v.synthetic) ticks = syntheticTicks({ count: Number(v.synthetic), seed: Number(v.seed ?? 1), ...(instrument ? { instrument } : {}) });
+    if (v.synthetic)
+      ticks = syntheticTicks({
+        count: Number(v.synthetic),
+        seed: Number(v.seed ?? 1),
+        ...(instrument ? { instrument } : {}),
+      });
     const report = await runBacktest({
       strategyFile: resolve(v.strategy),
       ...(ticks ? { ticks } : {}),

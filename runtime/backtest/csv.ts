@@ -86,7 +86,12 @@ export function parseTicks(text: string, defaultInstrument?: string): Tick[] {
   return lines.map(({ n, cells }) => {
     const instrument = (c.instrument >= 0 ? cells[c.instrument] : undefined) || defaultInstrument;
     if (!instrument) throw new CsvError(n, 'missing instrument');
-    const t: Tick = { instrument, time: time(cells[c.time], n), lastPrice: price(cells[c.last], n, 'last price'), volume: optInt(cells[c.volume]) ?? 0 };
+    const t: Tick = {
+      instrument,
+      time: time(cells[c.time], n),
+      lastPrice: price(cells[c.last], n, 'last price'),
+      volume: optInt(cells[c.volume]) ?? 0,
+    };
     const bid = optPrice(cells[c.bid], n, 'bid');
     const ask = optPrice(cells[c.ask], n, 'ask');
     if (bid !== undefined) t.bidPrice = bid;
@@ -137,9 +142,12 @@ export function parseBars(text: string, defaultInstrument?: string): Bar[] {
 
 /** Writes ticks as CSV (the format {@link parseTicks} reads). */
 export function formatTicks(ticks: readonly Tick[]): string {
-  const d = (p: number | undefined) => (p === undefined ? '' : `${Math.trunc(p / 100)}.${String(p % 100).padStart(2, '0')}`);
+  const d = (p: number | undefined) =>
+    p === undefined ? '' : `${Math.trunc(p / 100)}.${String(p % 100).padStart(2, '0')}`;
   const out = ['time,instrument,last,bid,ask,bidSize,askSize,volume'];
   for (const t of ticks)
-    out.push(`${new Date(t.time).toISOString()},${t.instrument},${d(t.lastPrice)},${d(t.bidPrice)},${d(t.askPrice)},${t.bidSize ?? ''},${t.askSize ?? ''},${t.volume}`);
+    out.push(
+      `${new Date(t.time).toISOString()},${t.instrument},${d(t.lastPrice)},${d(t.bidPrice)},${d(t.askPrice)},${t.bidSize ?? ''},${t.askSize ?? ''},${t.volume}`,
+    );
   return `${out.join('\n')}\n`;
 }

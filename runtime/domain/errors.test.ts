@@ -7,7 +7,8 @@ const doc = readFileSync(resolve(import.meta.dirname, '../../docs/runtime.md'), 
 
 describe('error catalog', () => {
   it('every code is documented in docs/runtime.md with its sentence', () => {
-    for (const [code, sentence] of Object.entries(ERRORS)) expect(doc).toContain(`| \`${code}\` | ${sentence} |`);
+    for (const [code, sentence] of Object.entries(ERRORS))
+      expect(doc).toContain(`| \`${code}\` | ${sentence} |`);
   });
   it('every alert code is documented', () => {
     for (const code of ALERT_CODES) expect(doc).toContain(`\`${code}\``);

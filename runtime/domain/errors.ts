@@ -15,6 +15,7 @@ export const ALERT_CODES = [
   'RECONCILE_MISMATCH',
   'RECONCILE_FILLS',
   'RECONCILE_POSITION',
+  'RECONCILE_FAILED',
   'CANCEL_REJECTED',
   'UNKNOWN_EXECUTION',
   'ILLEGAL_TRANSITION',
@@ -25,7 +26,8 @@ export const ALERT_CODES = [
 /** Stable codes and what they mean. */
 export const ERRORS = {
   RISK_PAUSED: 'Trading is paused (emergency pause); no new orders leave the runtime until it is resumed.',
-  INVALID_INSTRUMENT: 'The contract code is malformed, not listed today, or not configured for this platform.',
+  INVALID_INSTRUMENT:
+    'The contract code is malformed, not listed today, or not configured for this platform.',
   INVALID_QUANTITY: 'The quantity must be a whole number of lots greater than zero.',
   QUANTITY_ABOVE_LIMIT: 'The quantity is above the per-order maximum (risk.maxOrderLots).',
   INVALID_PRICE: 'The price must be a positive decimal with at most two places (CNY per gram).',

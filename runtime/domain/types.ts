@@ -93,7 +93,15 @@ export interface Fill {
  * `execType` follows FIX 150 in words.
  */
 export interface ExecutionReport {
-  execType: 'new' | 'trade' | 'cancelled' | 'rejected' | 'pendingCancel' | 'status' | 'pendingNew' | 'expired';
+  execType:
+    | 'new'
+    | 'trade'
+    | 'cancelled'
+    | 'rejected'
+    | 'pendingCancel'
+    | 'status'
+    | 'pendingNew'
+    | 'expired';
   clOrdId: ClOrdId;
   /** For cancels: the id of the order being cancelled (FIX OrigClOrdID 41). */
   origClOrdId?: ClOrdId;

@@ -10,7 +10,13 @@ export class FakeGateway implements Gateway {
   cancels: Array<{ cancelClOrdId: ClOrdId; order: Order }> = [];
   subscribed: string[] = [];
   positions: CounterPosition[] = [];
-  funds: CounterFunds = { accountId: 'ACC', balance: 100_000_000, available: 100_000_000, margin: 0, time: 0 };
+  funds: CounterFunds = {
+    accountId: 'ACC',
+    balance: 100_000_000,
+    available: 100_000_000,
+    margin: 0,
+    time: 0,
+  };
   /** The counter's own view of orders, by clOrdId (answers status requests). */
   counterOrders = new Map<ClOrdId, ExecutionReport>();
   #status: ConnectionStatus = { state: 'disconnected', since: 0 };

@@ -83,7 +83,9 @@ export class Journal {
       allFills: this.#db.prepare('SELECT data FROM fills ORDER BY rowid'),
       kvGet: this.#db.prepare('SELECT value FROM kv WHERE key = ?'),
       kvSet: this.#db.prepare('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)'),
-      events: this.#db.prepare('SELECT seq, time, kind, clOrdId, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      events: this.#db.prepare(
+        'SELECT seq, time, kind, clOrdId, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
     };
   }
 

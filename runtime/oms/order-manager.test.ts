@@ -12,7 +12,14 @@ const T = Date.UTC(2026, 2, 2, 2, 0, 0);
 
 function setup(journal = openJournal(':memory:')) {
   const gw = new FakeGateway();
-  const tick: Tick = { instrument: 'au2606', time: T, lastPrice: 61200, volume: 0, upperLimit: 69000, lowerLimit: 53000 };
+  const tick: Tick = {
+    instrument: 'au2606',
+    time: T,
+    lastPrice: 61200,
+    volume: 0,
+    upperLimit: 69000,
+    lowerLimit: 53000,
+  };
   const events: OmsEvent[] = [];
   let n = 0;
   const risk = new RiskEngine(RuntimeConfigSchema.shape.risk.parse({ maxOrdersPerSecond: 100 }), {
@@ -53,7 +60,14 @@ const exec = (o: Order, over: Partial<ExecutionReport>): ExecutionReport => ({
   ...over,
 });
 
-const buy = { instrument: 'au2606', side: 'buy' as const, offset: 'open' as const, price: 61200, quantity: 3, origin: 'test' };
+const buy = {
+  instrument: 'au2606',
+  side: 'buy' as const,
+  offset: 'open' as const,
+  price: 61200,
+  quantity: 3,
+  origin: 'test',
+};
 
 describe('OrderManager', () => {
   it('journals before sending, then applies ack, partial fill, fill; a replayed fill changes nothing', async () => {
@@ -66,11 +80,28 @@ describe('OrderManager', () => {
     expect(journal.getOrder(o.clOrdId)?.status).toBe('pendingNew');
     gw.emit({ type: 'execution', report: exec(o, {}) });
     expect(oms.get(o.clOrdId)?.status).toBe('new');
-    const fill1 = exec(o, { execType: 'trade', execId: 'X1', status: 'partiallyFilled', lastQty: 1, lastPx: 61200, cumQty: 1 });
+    const fill1 = exec(o, {
+      execType: 'trade',
+      execId: 'X1',
+      status: 'partiallyFilled',
+      lastQty: 1,
+      lastPx: 61200,
+      cumQty: 1,
+    });
     gw.emit({ type: 'execution', report: fill1 });
     gw.emit({ type: 'execution', report: fill1 });
     expect(oms.get(o.clOrdId)).toMatchObject({ status: 'partiallyFilled', filledQuantity: 1 });
-    gw.emit({ type: 'execution', report: exec(o, { execType: 'trade', execId: 'X2', status: 'filled', lastQty: 2, lastPx: 61198, cumQty: 3 }) });
+    gw.emit({
+      type: 'execution',
+      report: exec(o, {
+        execType: 'trade',
+        execId: 'X2',
+        status: 'filled',
+        lastQty: 2,
+        lastPx: 61198,
+        cumQty: 3,
+      }),
+    });
     expect(oms.get(o.clOrdId)).toMatchObject({ status: 'filled', filledQuantity: 3 });
     expect(journal.fills()).toHaveLength(2);
     expect(journal.get<unknown[]>('positions')).toHaveLength(1);
@@ -81,12 +112,32 @@ describe('OrderManager', () => {
     await oms.refreshFunds();
     oms.submit({ ...buy, quantity: 2 });
     const o = gw.sent[0]!;
-    gw.emit({ type: 'execution', report: exec(o, { execType: 'trade', execId: 'F1', status: 'filled', lastQty: 2, lastPx: 61200, cumQty: 2 }) });
+    gw.emit({
+      type: 'execution',
+      report: exec(o, {
+        execType: 'trade',
+        execId: 'F1',
+        status: 'filled',
+        lastQty: 2,
+        lastPx: 61200,
+        cumQty: 2,
+      }),
+    });
     oms.setTradingDay('2026-03-02');
     oms.setTradingDay('2026-03-03'); // the 2 lots are now yesterday's
     oms.submit({ ...buy, price: 61202, quantity: 1 });
     const o2 = gw.sent[1]!;
-    gw.emit({ type: 'execution', report: exec(o2, { execType: 'trade', execId: 'F2', status: 'filled', lastQty: 1, lastPx: 61202, cumQty: 1 }) });
+    gw.emit({
+      type: 'execution',
+      report: exec(o2, {
+        execType: 'trade',
+        execId: 'F2',
+        status: 'filled',
+        lastQty: 1,
+        lastPx: 61202,
+        cumQty: 1,
+      }),
+    });
     const res = oms.submit({ ...buy, side: 'sell', offset: 'close', quantity: 3, price: 61190 });
     expect(res.ok).toBe(true);
     expect(gw.sent.slice(2).map((s) => [s.offset, s.quantity])).toEqual([
@@ -104,11 +155,22 @@ describe('OrderManager', () => {
     expect(oms.cancel(o.clOrdId).ok).toBe(true);
     expect(oms.get(o.clOrdId)?.status).toBe('pendingCancel');
     const c = gw.cancels[0]!;
-    gw.emit({ type: 'cancelReject', reject: { clOrdId: c.cancelClOrdId, origClOrdId: o.clOrdId, text: 'too late' } });
+    gw.emit({
+      type: 'cancelReject',
+      reject: { clOrdId: c.cancelClOrdId, origClOrdId: o.clOrdId, text: 'too late' },
+    });
     expect(oms.get(o.clOrdId)?.status).toBe('new');
     oms.cancel(o.clOrdId);
     const c2 = gw.cancels[1]!;
-    gw.emit({ type: 'execution', report: exec(o, { execType: 'cancelled', clOrdId: c2.cancelClOrdId, origClOrdId: o.clOrdId, status: 'cancelled' }) });
+    gw.emit({
+      type: 'execution',
+      report: exec(o, {
+        execType: 'cancelled',
+        clOrdId: c2.cancelClOrdId,
+        origClOrdId: o.clOrdId,
+        status: 'cancelled',
+      }),
+    });
     expect(oms.get(o.clOrdId)?.status).toBe('cancelled');
     expect(oms.cancel(o.clOrdId)).toMatchObject({ ok: false, code: 'ORDER_NOT_WORKING' });
   });
@@ -141,8 +203,13 @@ describe('OrderManager', () => {
     const [o1, o2] = a.gw.sent as [Order, Order];
     // "restart": a new manager over the same journal; the counter knows only o2, filled while we were down.
     const b = setup(journal);
-    b.gw.counterOrders.set(o2.clOrdId, exec(o2, { execType: 'status', status: 'filled', cumQty: 2, leavesQty: 0, avgPx: 61198 }));
-    b.gw.positions = [{ instrument: 'au2606', longToday: 2, longYesterday: 0, shortToday: 0, shortYesterday: 0 }];
+    b.gw.counterOrders.set(
+      o2.clOrdId,
+      exec(o2, { execType: 'status', status: 'filled', cumQty: 2, leavesQty: 0, avgPx: 61198 }),
+    );
+    b.gw.positions = [
+      { instrument: 'au2606', longToday: 2, longYesterday: 0, shortToday: 0, shortYesterday: 0 },
+    ];
     const mismatches = await b.oms.reconcile();
     expect(mismatches).toBe(2);
     expect(b.oms.get(o1.clOrdId)?.status).toBe('rejected');
@@ -155,7 +222,9 @@ describe('OrderManager', () => {
 
   it('reports a position mismatch and adopts the counter numbers', async () => {
     const { gw, oms, events } = setup();
-    gw.positions = [{ instrument: 'au2606', longToday: 0, longYesterday: 3, shortToday: 0, shortYesterday: 0 }];
+    gw.positions = [
+      { instrument: 'au2606', longToday: 0, longYesterday: 3, shortToday: 0, shortYesterday: 0 },
+    ];
     expect(await oms.reconcile()).toBe(1);
     expect(events.find((e) => e.type === 'alert')).toMatchObject({ alert: { code: 'RECONCILE_POSITION' } });
   });

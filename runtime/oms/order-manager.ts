@@ -91,7 +91,8 @@ export class OrderManager {
     const snap = j.get<ReturnType<PositionBook['snapshot']>>('positions');
     if (snap) this.#d.book.restore(snap);
     this.#funds = j.get<CounterFunds>('funds') ?? EMPTY_FUNDS();
-    for (const [k, v] of Object.entries(j.get<Record<string, string>>('cancels') ?? {})) this.#cancels.set(k, v);
+    for (const [k, v] of Object.entries(j.get<Record<string, string>>('cancels') ?? {}))
+      this.#cancels.set(k, v);
     const counters = j.get<Parameters<RiskEngine['restore']>[0]>('risk:counters');
     const paused = j.get<{ reason: string } | null>('risk:paused');
     if (counters) this.#d.risk.restore(counters, paused ?? undefined);
@@ -135,14 +136,23 @@ export class OrderManager {
   workingOrders(): WorkingOrder[] {
     return this.orders()
       .filter((o) => isWorking(o.status))
-      .map((o) => ({ instrument: o.instrument, side: o.side, offset: o.offset, price: o.price, leaves: o.quantity - o.filledQuantity }));
+      .map((o) => ({
+        instrument: o.instrument,
+        side: o.side,
+        offset: o.offset,
+        price: o.price,
+        leaves: o.quantity - o.filledQuantity,
+      }));
   }
 
   /** Today's PnL in fen: realized + unrealized − commissions, all instruments. */
   dailyPnl(): number {
     let pnl = 0;
     for (const p of this.#d.book.all())
-      pnl += p.realizedPnl - p.commission + this.#d.book.unrealized(p.instrument, this.#d.lastTick(p.instrument)?.lastPrice);
+      pnl +=
+        p.realizedPnl -
+        p.commission +
+        this.#d.book.unrealized(p.instrument, this.#d.lastTick(p.instrument)?.lastPrice);
     return pnl;
   }
 
@@ -172,7 +182,9 @@ export class OrderManager {
     const decision = risk.checkOrder(intent, ctx);
     for (const a of decision.alerts) this.#alert(a);
     if (!decision.ok) {
-      journal.tx(() => journal.append('riskRejected', { intent, code: decision.code, message: decision.message }));
+      journal.tx(() =>
+        journal.append('riskRejected', { intent, code: decision.code, message: decision.message }),
+      );
       return { ok: false, code: decision.code, message: decision.message };
     }
     if (gateway.status().state !== 'loggedOn') {
@@ -244,12 +256,15 @@ export class OrderManager {
     const { journal, risk, gateway } = this.#d;
     const o = this.#orders.get(clOrdId);
     if (!o) return refuse('UNKNOWN_ORDER', `clOrdId ${clOrdId}.`);
-    if (!isWorking(o.status) || o.status === 'pendingCancel') return refuse('ORDER_NOT_WORKING', `It is ${o.status}.`);
+    if (!isWorking(o.status) || o.status === 'pendingCancel')
+      return refuse('ORDER_NOT_WORKING', `It is ${o.status}.`);
     const now = this.#d.now();
     const leaves = o.quantity - o.filledQuantity;
     const d = risk.checkCancel(o.instrument, leaves, now, urgent);
     if (!d.ok) {
-      journal.tx(() => journal.append('riskRejected', { cancel: clOrdId, code: d.code, message: d.message }, clOrdId));
+      journal.tx(() =>
+        journal.append('riskRejected', { cancel: clOrdId, code: d.code, message: d.message }, clOrdId),
+      );
       return { ok: false, code: d.code, message: d.message };
     }
     if (gateway.status().state !== 'loggedOn') return refuse('NOT_CONNECTED');
@@ -270,7 +285,12 @@ export class OrderManager {
   cancelAll(instrument?: string, origin?: string): number {
     let n = 0;
     for (const o of this.orders())
-      if (isWorking(o.status) && o.status !== 'pendingCancel' && (!instrument || o.instrument === instrument) && (!origin || o.origin === origin))
+      if (
+        isWorking(o.status) &&
+        o.status !== 'pendingCancel' &&
+        (!instrument || o.instrument === instrument) &&
+        (!origin || o.origin === origin)
+      )
         if (this.cancel(o.clOrdId, true).ok) n++;
     return n;
   }
@@ -280,7 +300,14 @@ export class OrderManager {
     const id = this.#orders.has(r.clOrdId) ? r.clOrdId : (this.#cancels.get(r.clOrdId) ?? r.origClOrdId);
     const o = id ? this.#orders.get(id) : undefined;
     if (!o) {
-      this.#alert(this.#mkAlert('warning', 'UNKNOWN_EXECUTION', `Execution report for an order this runtime does not know: ${r.clOrdId}.`, r.instrument));
+      this.#alert(
+        this.#mkAlert(
+          'warning',
+          'UNKNOWN_EXECUTION',
+          `Execution report for an order this runtime does not know: ${r.clOrdId}.`,
+          r.instrument,
+        ),
+      );
       return;
     }
     if (r.orderId && !o.orderId) o.orderId = r.orderId;
@@ -313,7 +340,14 @@ export class OrderManager {
     const o = this.#orders.get(id);
     if (!o) return;
     if (o.status === 'pendingCancel') this.#apply(o, 'cancelRejected', r.text);
-    this.#alert(this.#mkAlert('info', 'CANCEL_REJECTED', `Cancel of ${o.clOrdId} refused by the counter: ${r.text ?? 'no reason given'}.`, o.instrument));
+    this.#alert(
+      this.#mkAlert(
+        'info',
+        'CANCEL_REJECTED',
+        `Cancel of ${o.clOrdId} refused by the counter: ${r.text ?? 'no reason given'}.`,
+        o.instrument,
+      ),
+    );
   }
 
   #fill(o: Order, r: ExecutionReport): void {
@@ -356,7 +390,15 @@ export class OrderManager {
     });
     Object.assign(o, next);
     this.#fills.push(fill);
-    if (!to) this.#alert(this.#mkAlert('warning', 'ILLEGAL_TRANSITION', `Fill on ${o.clOrdId} while ${o.status}.`, o.instrument));
+    if (!to)
+      this.#alert(
+        this.#mkAlert(
+          'warning',
+          'ILLEGAL_TRANSITION',
+          `Fill on ${o.clOrdId} while ${o.status}.`,
+          o.instrument,
+        ),
+      );
     this.#d.onEvent({ type: 'fill', fill, order: o });
     this.#d.onEvent({ type: 'order', order: o });
     this.#d.onEvent({ type: 'position', instrument: o.instrument });
@@ -365,7 +407,14 @@ export class OrderManager {
   #apply(o: Order, event: OrderEvent, text?: string, data?: unknown): void {
     const to = transition(o.status, event, o.filledQuantity);
     if (!to) {
-      this.#alert(this.#mkAlert('warning', 'ILLEGAL_TRANSITION', `Order ${o.clOrdId}: ${event} while ${o.status} ignored.`, o.instrument));
+      this.#alert(
+        this.#mkAlert(
+          'warning',
+          'ILLEGAL_TRANSITION',
+          `Order ${o.clOrdId}: ${event} while ${o.status} ignored.`,
+          o.instrument,
+        ),
+      );
       return;
     }
     const next: Order = { ...o, status: to, updatedAt: this.#d.now(), ...(text ? { text } : {}) };
@@ -379,10 +428,28 @@ export class OrderManager {
     if (r.text === UNKNOWN_ORDER_TEXT) {
       if (o.status === 'pendingNew') {
         // Journaled, never reached the counter (the runtime stopped in between): close it, do not resend.
-        this.#apply(o, 'rejected', 'never reached the counter (runtime restarted before sending); not resent');
-        this.#alert(this.#mkAlert('warning', 'RECONCILE_NOT_SENT', `Order ${o.clOrdId} was journaled but never reached the counter; closed as rejected.`, o.instrument));
+        this.#apply(
+          o,
+          'rejected',
+          'never reached the counter (runtime restarted before sending); not resent',
+        );
+        this.#alert(
+          this.#mkAlert(
+            'warning',
+            'RECONCILE_NOT_SENT',
+            `Order ${o.clOrdId} was journaled but never reached the counter; closed as rejected.`,
+            o.instrument,
+          ),
+        );
       } else {
-        this.#alert(this.#mkAlert('critical', 'RECONCILE_MISMATCH', `Counter does not know order ${o.clOrdId} (${o.status} here).`, o.instrument));
+        this.#alert(
+          this.#mkAlert(
+            'critical',
+            'RECONCILE_MISMATCH',
+            `Counter does not know order ${o.clOrdId} (${o.status} here).`,
+            o.instrument,
+          ),
+        );
       }
       return;
     }
@@ -392,11 +459,21 @@ export class OrderManager {
       const avg = r.avgPx ?? r.lastPx ?? o.price;
       const px = Math.round((avg * r.cumQty - o.filledNotional) / qty);
       this.#recordFill(o, `${r.orderId ?? o.clOrdId}:recon:${r.cumQty}`, px, qty, r.time);
-      this.#alert(this.#mkAlert('info', 'RECONCILE_FILLS', `Order ${o.clOrdId}: ${qty} lots filled while disconnected, booked from the counter's status.`, o.instrument));
+      this.#alert(
+        this.#mkAlert(
+          'info',
+          'RECONCILE_FILLS',
+          `Order ${o.clOrdId}: ${qty} lots filled while disconnected, booked from the counter's status.`,
+          o.instrument,
+        ),
+      );
     }
-    if (o.status === 'pendingNew' && (r.status === 'new' || r.status === 'partiallyFilled')) this.#apply(o, 'accepted');
-    if (isWorking(o.status) && (r.status === 'cancelled' || r.status === 'rejected')) this.#apply(o, o.filledQuantity > 0 || r.status === 'cancelled' ? 'cancelled' : 'rejected', r.text);
-    if (o.status === 'pendingCancel' && (r.status === 'new' || r.status === 'partiallyFilled')) this.#apply(o, 'cancelRejected');
+    if (o.status === 'pendingNew' && (r.status === 'new' || r.status === 'partiallyFilled'))
+      this.#apply(o, 'accepted');
+    if (isWorking(o.status) && (r.status === 'cancelled' || r.status === 'rejected'))
+      this.#apply(o, o.filledQuantity > 0 || r.status === 'cancelled' ? 'cancelled' : 'rejected', r.text);
+    if (o.status === 'pendingCancel' && (r.status === 'new' || r.status === 'partiallyFilled'))
+      this.#apply(o, 'cancelRejected');
   }
 
   /**
@@ -425,7 +502,14 @@ export class OrderManager {
       const mine = book.asCounterPosition(cp.instrument);
       if (JSON.stringify(mine) !== JSON.stringify({ ...cp, instrument: cp.instrument })) {
         mismatches++;
-        this.#alert(this.#mkAlert('warning', 'RECONCILE_POSITION', `Position ${cp.instrument} differs: here ${fmtPos(mine)}, counter ${fmtPos(cp)}; adopted the counter's.`, cp.instrument));
+        this.#alert(
+          this.#mkAlert(
+            'warning',
+            'RECONCILE_POSITION',
+            `Position ${cp.instrument} differs: here ${fmtPos(mine)}, counter ${fmtPos(cp)}; adopted the counter's.`,
+            cp.instrument,
+          ),
+        );
         book.adopt(cp, this.#d.lastTick(cp.instrument)?.lastPrice);
         this.#d.onEvent({ type: 'position', instrument: cp.instrument });
       }
@@ -433,8 +517,18 @@ export class OrderManager {
     for (const p of book.all())
       if (!seen.has(p.instrument) && legLots(p.long) + legLots(p.short) > 0) {
         mismatches++;
-        this.#alert(this.#mkAlert('warning', 'RECONCILE_POSITION', `Position ${p.instrument} is flat at the counter; adopted.`, p.instrument));
-        book.adopt({ instrument: p.instrument, longToday: 0, longYesterday: 0, shortToday: 0, shortYesterday: 0 }, undefined);
+        this.#alert(
+          this.#mkAlert(
+            'warning',
+            'RECONCILE_POSITION',
+            `Position ${p.instrument} is flat at the counter; adopted.`,
+            p.instrument,
+          ),
+        );
+        book.adopt(
+          { instrument: p.instrument, longToday: 0, longYesterday: 0, shortToday: 0, shortYesterday: 0 },
+          undefined,
+        );
       }
     this.#d.journal.tx(() => {
       this.#d.journal.set('positions', book.snapshot());
@@ -461,7 +555,14 @@ export class OrderManager {
   }
 
   #mkAlert(level: Alert['level'], code: string, message: string, instrument?: string): Alert {
-    return { id: this.#d.newId(), time: this.#d.now(), level, code, message, ...(instrument ? { instrument } : {}) };
+    return {
+      id: this.#d.newId(),
+      time: this.#d.now(),
+      level,
+      code,
+      message,
+      ...(instrument ? { instrument } : {}),
+    };
   }
 
   #alert(a: Alert): void {
@@ -470,6 +571,11 @@ export class OrderManager {
   }
 }
 
-function fmtPos(p: { longToday: number; longYesterday: number; shortToday: number; shortYesterday: number }): string {
+function fmtPos(p: {
+  longToday: number;
+  longYesterday: number;
+  shortToday: number;
+  shortYesterday: number;
+}): string {
   return `long ${p.longToday}+${p.longYesterday}, short ${p.shortToday}+${p.shortYesterday}`;
 }

@@ -59,7 +59,10 @@ describe('PositionBook', () => {
   it('adopts the counter numbers during reconciliation', () => {
     const b = new PositionBook();
     b.applyFill(fill('buy', 'open', 61200, 1));
-    b.adopt({ instrument: 'au2606', longToday: 2, longYesterday: 1, shortToday: 0, shortYesterday: 0 }, 61300);
+    b.adopt(
+      { instrument: 'au2606', longToday: 2, longYesterday: 1, shortToday: 0, shortYesterday: 0 },
+      61300,
+    );
     expect(b.asCounterPosition('au2606')).toEqual({
       instrument: 'au2606',
       longToday: 2,

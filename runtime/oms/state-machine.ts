@@ -59,7 +59,11 @@ export function isWorking(status: OrderStatus): boolean {
  * The status after `event`, or `undefined` when the transition is illegal.
  * @param filledQuantity used to resolve `working` (0 → new, else partiallyFilled)
  */
-export function transition(from: OrderStatus, event: OrderEvent, filledQuantity = 0): OrderStatus | undefined {
+export function transition(
+  from: OrderStatus,
+  event: OrderEvent,
+  filledQuantity = 0,
+): OrderStatus | undefined {
   const to = table.get(`${from}/${event}`);
   if (to === 'working') return filledQuantity > 0 ? 'partiallyFilled' : 'new';
   return to;

@@ -3,8 +3,8 @@
  * docs/runtime.md can map every item to a test.
  */
 import { describe, expect, it } from 'vitest';
-import { makeCalendar } from '../../common/shfe/index.ts';
 import { RuntimeConfigSchema } from '../../common/runtime-config.ts';
+import { makeCalendar } from '../../common/shfe/index.ts';
 import { type OrderIntent, type RiskContext, RiskEngine, type RiskLimits } from './risk-engine.ts';
 
 // Monday 2026-03-02 10:00 Beijing (02:00 UTC): continuous day session.
@@ -40,7 +40,10 @@ describe('risk engine', () => {
   it('checklist: open and close orders pass when everything is in order', () => {
     const r = engine();
     expect(code(r.checkOrder(buy(), ctx()))).toBe('OK');
-    const c = ctx({ now: T + 5000, position: { longToday: 1, longYesterday: 0, shortToday: 0, shortYesterday: 0 } });
+    const c = ctx({
+      now: T + 5000,
+      position: { longToday: 1, longYesterday: 0, shortToday: 0, shortYesterday: 0 },
+    });
     expect(code(r.checkOrder(buy({ side: 'sell', offset: 'close' }), c))).toBe('OK');
   });
 
@@ -64,7 +67,9 @@ describe('risk engine', () => {
   it('checklist: bad quantities are rejected (zero, fractional, above the per-order maximum)', () => {
     expect(code(engine().checkOrder(buy({ quantity: 0 }), ctx()))).toBe('INVALID_QUANTITY');
     expect(code(engine().checkOrder(buy({ quantity: 1.5 }), ctx()))).toBe('INVALID_QUANTITY');
-    expect(code(engine({ maxOrderLots: 5 }).checkOrder(buy({ quantity: 6 }), ctx()))).toBe('QUANTITY_ABOVE_LIMIT');
+    expect(code(engine({ maxOrderLots: 5 }).checkOrder(buy({ quantity: 6 }), ctx()))).toBe(
+      'QUANTITY_ABOVE_LIMIT',
+    );
   });
 
   it('checklist: insufficient funds gives a clear error', () => {
@@ -76,11 +81,32 @@ describe('risk engine', () => {
   it('checklist: insufficient position gives a clear error (incl. working closes and close-today)', () => {
     const pos = { longToday: 1, longYesterday: 1, shortToday: 0, shortYesterday: 0 };
     const r = engine();
-    expect(code(r.checkOrder(buy({ side: 'sell', offset: 'close', quantity: 3 }), ctx({ position: pos })))).toBe('INSUFFICIENT_POSITION');
-    expect(code(r.checkOrder(buy({ side: 'sell', offset: 'close-today', quantity: 2 }), ctx({ position: pos })))).toBe('INSUFFICIENT_POSITION');
-    const working = [{ instrument: 'au2606', side: 'sell' as const, offset: 'close-today' as const, price: 61300, leaves: 1 }];
-    expect(code(r.checkOrder(buy({ side: 'sell', offset: 'close', quantity: 2, price: 61300 }), ctx({ position: pos, workingOrders: working })))).toBe('INSUFFICIENT_POSITION');
-    expect(code(r.checkOrder(buy({ side: 'buy', offset: 'close', quantity: 1 }), ctx({ position: pos })))).toBe('INSUFFICIENT_POSITION');
+    expect(
+      code(r.checkOrder(buy({ side: 'sell', offset: 'close', quantity: 3 }), ctx({ position: pos }))),
+    ).toBe('INSUFFICIENT_POSITION');
+    expect(
+      code(r.checkOrder(buy({ side: 'sell', offset: 'close-today', quantity: 2 }), ctx({ position: pos }))),
+    ).toBe('INSUFFICIENT_POSITION');
+    const working = [
+      {
+        instrument: 'au2606',
+        side: 'sell' as const,
+        offset: 'close-today' as const,
+        price: 61300,
+        leaves: 1,
+      },
+    ];
+    expect(
+      code(
+        r.checkOrder(
+          buy({ side: 'sell', offset: 'close', quantity: 2, price: 61300 }),
+          ctx({ position: pos, workingOrders: working }),
+        ),
+      ),
+    ).toBe('INSUFFICIENT_POSITION');
+    expect(
+      code(r.checkOrder(buy({ side: 'buy', offset: 'close', quantity: 1 }), ctx({ position: pos }))),
+    ).toBe('INSUFFICIENT_POSITION');
   });
 
   it('checklist: orders outside trading hours get a clear error', () => {
@@ -110,7 +136,10 @@ describe('risk engine', () => {
     const r = engine({ maxOrdersPerDay: 10, maxOrdersPerSecond: 100 });
     const alerts = [];
     for (let i = 0; i < 10; i++) alerts.push(...r.orderSent(T + i * 2000));
-    expect(alerts.map((a) => `${a.code}/${a.level}`)).toEqual(['ORDERS_NEAR_LIMIT/warning', 'ORDERS_NEAR_LIMIT/critical']);
+    expect(alerts.map((a) => `${a.code}/${a.level}`)).toEqual([
+      'ORDERS_NEAR_LIMIT/warning',
+      'ORDERS_NEAR_LIMIT/critical',
+    ]);
     expect(code(r.checkOrder(buy(), ctx({ now: T + 30_000 })))).toBe('ORDER_DAILY_LIMIT');
     // A new trading day resets the counts.
     expect(code(r.checkOrder(buy(), ctx({ now: T + 86_400_000 })))).toBe('OK');
@@ -128,7 +157,11 @@ describe('risk engine', () => {
     const d = r.checkCancel('au2606', 1, T + 20);
     expect(d.ok ? 'OK' : d.code).toBe('CANCEL_LIMIT');
     expect(r.counters(T + 20).cancelsToday).toEqual({ au2606: 10 });
-    expect(() => limits({ maxCancelsPerDay: RuntimeConfigSchema.shape.risk.parse({ maxCancelsPerDay: 500 }).maxCancelsPerDay })).toThrow();
+    expect(() =>
+      limits({
+        maxCancelsPerDay: RuntimeConfigSchema.shape.risk.parse({ maxCancelsPerDay: 500 }).maxCancelsPerDay,
+      }),
+    ).toThrow();
   });
 
   it('checklist: cancels of 300+ lots are counted apart with their own limit', () => {
@@ -160,14 +193,20 @@ describe('risk engine', () => {
   });
 
   it('beyond the anchors: price band against limit-up/limit-down and against the last price', () => {
-    expect(code(engine().checkOrder(buy({ price: 69002 }), ctx({ lastPrice: 69000 })))).toBe('PRICE_OUTSIDE_LIMITS');
-    expect(code(engine().checkOrder(buy({ price: 52998 }), ctx({ lastPrice: 53000 })))).toBe('PRICE_OUTSIDE_LIMITS');
+    expect(code(engine().checkOrder(buy({ price: 69002 }), ctx({ lastPrice: 69000 })))).toBe(
+      'PRICE_OUTSIDE_LIMITS',
+    );
+    expect(code(engine().checkOrder(buy({ price: 52998 }), ctx({ lastPrice: 53000 })))).toBe(
+      'PRICE_OUTSIDE_LIMITS',
+    );
     expect(code(engine({ priceBandTicks: 10 }).checkOrder(buy({ price: 61222 }), ctx()))).toBe('PRICE_BAND');
     expect(code(engine({ priceBandTicks: 10 }).checkOrder(buy({ price: 61220 }), ctx()))).toBe('OK');
   });
 
   it("beyond the anchors: self-trade prevention never crosses the account's own working order", () => {
-    const w = [{ instrument: 'au2606', side: 'sell' as const, offset: 'open' as const, price: 61210, leaves: 1 }];
+    const w = [
+      { instrument: 'au2606', side: 'sell' as const, offset: 'open' as const, price: 61210, leaves: 1 },
+    ];
     const r = engine();
     expect(code(r.checkOrder(buy({ price: 61210 }), ctx({ workingOrders: w })))).toBe('SELF_TRADE');
     expect(code(r.checkOrder(buy({ price: 61208 }), ctx({ workingOrders: w })))).toBe('OK');
@@ -176,14 +215,22 @@ describe('risk engine', () => {
 
   it('daily loss limit stops opening but lets positions close', () => {
     const r = engine({ maxDailyLoss: 1000 });
-    const c = ctx({ dailyPnl: -100_000, position: { longToday: 1, longYesterday: 0, shortToday: 0, shortYesterday: 0 } });
+    const c = ctx({
+      dailyPnl: -100_000,
+      position: { longToday: 1, longYesterday: 0, shortToday: 0, shortYesterday: 0 },
+    });
     expect(code(r.checkOrder(buy(), c))).toBe('DAILY_LOSS_LIMIT');
     expect(code(r.checkOrder(buy({ side: 'sell', offset: 'close' }), c))).toBe('OK');
   });
 
   it('maximum position counts held and working opening lots', () => {
-    const w = [{ instrument: 'au2606', side: 'buy' as const, offset: 'open' as const, price: 61000, leaves: 2 }];
-    const c = ctx({ workingOrders: w, position: { longToday: 2, longYesterday: 0, shortToday: 0, shortYesterday: 0 } });
+    const w = [
+      { instrument: 'au2606', side: 'buy' as const, offset: 'open' as const, price: 61000, leaves: 2 },
+    ];
+    const c = ctx({
+      workingOrders: w,
+      position: { longToday: 2, longYesterday: 0, shortToday: 0, shortYesterday: 0 },
+    });
     expect(code(engine({ maxPositionLots: 5 }).checkOrder(buy({ quantity: 2 }), c))).toBe('MAX_POSITION');
     expect(code(engine({ maxPositionLots: 5 }).checkOrder(buy({ quantity: 1 }), c))).toBe('OK');
   });

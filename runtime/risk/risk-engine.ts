@@ -5,6 +5,8 @@
  *
  * Checks run cheapest-and-most-fundamental first, so the reason given is the most useful one.
  */
+
+import type { RuntimeConfig } from '../../common/runtime-config.ts';
 import {
   acceptsOrders,
   type ContractSpec,
@@ -16,7 +18,6 @@ import {
   type TradingCalendar,
   tradingDayOf,
 } from '../../common/shfe/index.ts';
-import type { RuntimeConfig } from '../../common/runtime-config.ts';
 import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Alert, AlertLevel, Offset, Price, Side } from '../domain/types.ts';
 
@@ -95,7 +96,13 @@ export class RiskEngine {
   #pauseReason: string | undefined;
   #actions: number[] = [];
   #recent: Array<{ key: string; time: number }> = [];
-  #c: RiskCounters = { tradingDay: '', ordersToday: 0, cancelsToday: {}, largeCancelsToday: {}, selfTradesPrevented: 0 };
+  #c: RiskCounters = {
+    tradingDay: '',
+    ordersToday: 0,
+    cancelsToday: {},
+    largeCancelsToday: {},
+    selfTradesPrevented: 0,
+  };
   #alerted = new Set<string>();
 
   constructor(limits: RiskLimits, opts: RiskEngineOptions) {
@@ -143,23 +150,36 @@ export class RiskEngine {
     const { limits } = this;
     const spec = this.#opts.spec;
 
-    if (this.#paused) return no('RISK_PAUSED', this.#pauseReason ? `Reason: ${this.#pauseReason}.` : undefined);
-    const problem = instrumentProblem(this.#opts.calendar, o.instrument, tradingDayOf(this.#opts.calendar, ctx.now));
+    if (this.#paused)
+      return no('RISK_PAUSED', this.#pauseReason ? `Reason: ${this.#pauseReason}.` : undefined);
+    const problem = instrumentProblem(
+      this.#opts.calendar,
+      o.instrument,
+      tradingDayOf(this.#opts.calendar, ctx.now),
+    );
     if (problem) return no('INVALID_INSTRUMENT', `${problem}.`);
     if (!this.#opts.instruments.includes(o.instrument))
-      return no('INVALID_INSTRUMENT', `${o.instrument} is not among this platform's contracts (${this.#opts.instruments.join(', ')}).`);
+      return no(
+        'INVALID_INSTRUMENT',
+        `${o.instrument} is not among this platform's contracts (${this.#opts.instruments.join(', ')}).`,
+      );
     if (!['open', 'close', 'close-today', 'close-yesterday'].includes(o.offset)) return no('INVALID_OFFSET');
-    if (!Number.isSafeInteger(o.quantity) || o.quantity <= 0) return no('INVALID_QUANTITY', `Got ${o.quantity}.`);
+    if (!Number.isSafeInteger(o.quantity) || o.quantity <= 0)
+      return no('INVALID_QUANTITY', `Got ${o.quantity}.`);
     if (o.quantity > limits.maxOrderLots)
       return no('QUANTITY_ABOVE_LIMIT', `${o.quantity} lots > ${limits.maxOrderLots}.`);
     if (!Number.isSafeInteger(o.price) || o.price <= 0) return no('INVALID_PRICE');
-    if (!isOnTick(o.price, spec.tick)) return no('PRICE_OFF_TICK', `${fmt(o.price)} is not a multiple of ${fmt(spec.tick)}.`);
+    if (!isOnTick(o.price, spec.tick))
+      return no('PRICE_OFF_TICK', `${fmt(o.price)} is not a multiple of ${fmt(spec.tick)}.`);
     if (ctx.upperLimit !== undefined && o.price > ctx.upperLimit)
       return no('PRICE_OUTSIDE_LIMITS', `${fmt(o.price)} > limit-up ${fmt(ctx.upperLimit)}.`);
     if (ctx.lowerLimit !== undefined && o.price < ctx.lowerLimit)
       return no('PRICE_OUTSIDE_LIMITS', `${fmt(o.price)} < limit-down ${fmt(ctx.lowerLimit)}.`);
     if (ctx.lastPrice !== undefined && Math.abs(o.price - ctx.lastPrice) > limits.priceBandTicks * spec.tick)
-      return no('PRICE_BAND', `${fmt(o.price)} vs last ${fmt(ctx.lastPrice)}: more than ${limits.priceBandTicks} ticks.`);
+      return no(
+        'PRICE_BAND',
+        `${fmt(o.price)} vs last ${fmt(ctx.lastPrice)}: more than ${limits.priceBandTicks} ticks.`,
+      );
     if (limits.tradingHours === 'exchange' && !acceptsOrders(this.#opts.calendar, ctx.now))
       return no('OUTSIDE_TRADING_HOURS', `Now is ${new Date(ctx.now).toISOString()}.`);
 
@@ -167,25 +187,34 @@ export class RiskEngine {
     if (o.offset === 'open') {
       if (ctx.dailyPnl <= -Math.round(limits.maxDailyLoss * 100))
         return no('DAILY_LOSS_LIMIT', `Today's PnL is ${fmt(ctx.dailyPnl)} CNY.`);
-      const held = positionSide === 'long'
-        ? ctx.position.longToday + ctx.position.longYesterday
-        : ctx.position.shortToday + ctx.position.shortYesterday;
+      const held =
+        positionSide === 'long'
+          ? ctx.position.longToday + ctx.position.longYesterday
+          : ctx.position.shortToday + ctx.position.shortYesterday;
       const pendingOpen = sumLeaves(ctx.workingOrders, o.instrument, o.side, (x) => x === 'open');
       if (held + pendingOpen + o.quantity > limits.maxPositionLots)
-        return no('MAX_POSITION', `${held} held + ${pendingOpen} working + ${o.quantity} > ${limits.maxPositionLots} lots.`);
+        return no(
+          'MAX_POSITION',
+          `${held} held + ${pendingOpen} working + ${o.quantity} > ${limits.maxPositionLots} lots.`,
+        );
       const need = margin(o.price, o.quantity, spec) + fee('open', o.quantity, spec);
       if (need > ctx.available)
         return no('INSUFFICIENT_FUNDS', `Needs ${fmt(need)} CNY, available ${fmt(ctx.available)} CNY.`);
     } else {
       const today = positionSide === 'long' ? ctx.position.longToday : ctx.position.shortToday;
       const yest = positionSide === 'long' ? ctx.position.longYesterday : ctx.position.shortYesterday;
-      const closing = (pred: (x: Offset) => boolean) => sumLeaves(ctx.workingOrders, o.instrument, o.side, pred);
+      const closing = (pred: (x: Offset) => boolean) =>
+        sumLeaves(ctx.workingOrders, o.instrument, o.side, pred);
       let free: number;
       if (o.offset === 'close-today') free = today - closing((x) => x === 'close-today');
-      else if (o.offset === 'close-yesterday') free = yest - closing((x) => x === 'close-yesterday' || x === 'close');
+      else if (o.offset === 'close-yesterday')
+        free = yest - closing((x) => x === 'close-yesterday' || x === 'close');
       else free = today + yest - closing((x) => x !== 'open');
       if (o.quantity > free)
-        return no('INSUFFICIENT_POSITION', `Closing ${o.quantity} ${positionSide} lots (${o.offset}), ${Math.max(0, free)} available.`);
+        return no(
+          'INSUFFICIENT_POSITION',
+          `Closing ${o.quantity} ${positionSide} lots (${o.offset}), ${Math.max(0, free)} available.`,
+        );
     }
     const cross = ctx.workingOrders.find(
       (w) =>
@@ -206,7 +235,15 @@ export class RiskEngine {
     const key = `${o.instrument}|${o.side}|${o.offset}|${o.price}|${o.quantity}`;
     this.#recent = this.#recent.filter((r) => ctx.now - r.time < limits.duplicateWindowMs);
     if (this.#recent.some((r) => r.key === key))
-      alerts.push(this.#alert(ctx.now, 'warning', 'DUPLICATE_ORDER', `Identical order within ${limits.duplicateWindowMs} ms: ${o.side} ${o.offset} ${o.quantity} ${o.instrument} @ ${fmt(o.price)} (advisory; it was allowed).`, o.instrument));
+      alerts.push(
+        this.#alert(
+          ctx.now,
+          'warning',
+          'DUPLICATE_ORDER',
+          `Identical order within ${limits.duplicateWindowMs} ms: ${o.side} ${o.offset} ${o.quantity} ${o.instrument} @ ${fmt(o.price)} (advisory; it was allowed).`,
+          o.instrument,
+        ),
+      );
     this.#recent.push({ key, time: ctx.now });
     return { ok: true, alerts };
   }
@@ -216,7 +253,13 @@ export class RiskEngine {
     this.#roll(now);
     this.#actions.push(now);
     this.#c.ordersToday++;
-    return this.#near(now, 'ORDERS_NEAR_LIMIT', this.#c.ordersToday, this.limits.maxOrdersPerDay, 'orders today');
+    return this.#near(
+      now,
+      'ORDERS_NEAR_LIMIT',
+      this.#c.ordersToday,
+      this.limits.maxOrdersPerDay,
+      'orders today',
+    );
   }
 
   /**
@@ -228,9 +271,21 @@ export class RiskEngine {
     const alerts: Alert[] = [];
     const cancels = this.#c.cancelsToday[instrument] ?? 0;
     if (cancels >= this.limits.maxCancelsPerDay)
-      return { ...refuse('CANCEL_LIMIT', `${cancels} cancels of ${instrument} today, limit ${this.limits.maxCancelsPerDay}.`), alerts };
-    if (leaves >= LARGE_CANCEL_LOTS && (this.#c.largeCancelsToday[instrument] ?? 0) >= this.limits.maxLargeCancelsPerDay)
-      return { ...refuse('LARGE_CANCEL_LIMIT', `Limit ${this.limits.maxLargeCancelsPerDay} for ${instrument}.`), alerts };
+      return {
+        ...refuse(
+          'CANCEL_LIMIT',
+          `${cancels} cancels of ${instrument} today, limit ${this.limits.maxCancelsPerDay}.`,
+        ),
+        alerts,
+      };
+    if (
+      leaves >= LARGE_CANCEL_LOTS &&
+      (this.#c.largeCancelsToday[instrument] ?? 0) >= this.limits.maxLargeCancelsPerDay
+    )
+      return {
+        ...refuse('LARGE_CANCEL_LIMIT', `Limit ${this.limits.maxLargeCancelsPerDay} for ${instrument}.`),
+        alerts,
+      };
     if (!urgent && this.#window(now) >= this.limits.maxOrdersPerSecond)
       return { ...refuse('ORDER_RATE_LIMIT', `Limit ${this.limits.maxOrdersPerSecond} per second.`), alerts };
     return { ok: true, alerts };
@@ -242,22 +297,47 @@ export class RiskEngine {
     this.#actions.push(now);
     const n = (this.#c.cancelsToday[instrument] ?? 0) + 1;
     this.#c.cancelsToday[instrument] = n;
-    const out = this.#near(now, 'CANCEL_LIMIT_NEAR', n, this.limits.maxCancelsPerDay, `cancels of ${instrument} today`, instrument);
+    const out = this.#near(
+      now,
+      'CANCEL_LIMIT_NEAR',
+      n,
+      this.limits.maxCancelsPerDay,
+      `cancels of ${instrument} today`,
+      instrument,
+    );
     if (leaves >= LARGE_CANCEL_LOTS) {
       const l = (this.#c.largeCancelsToday[instrument] ?? 0) + 1;
       this.#c.largeCancelsToday[instrument] = l;
-      out.push(...this.#near(now, 'LARGE_CANCEL_NEAR', l, this.limits.maxLargeCancelsPerDay, `cancels of 300+ lots of ${instrument}`, instrument));
+      out.push(
+        ...this.#near(
+          now,
+          'LARGE_CANCEL_NEAR',
+          l,
+          this.limits.maxLargeCancelsPerDay,
+          `cancels of 300+ lots of ${instrument}`,
+          instrument,
+        ),
+      );
     }
     return out;
   }
 
   #near(now: number, code: string, n: number, limit: number, what: string, instrument?: string): Alert[] {
-    const level: AlertLevel | undefined = n >= limit ? 'critical' : n >= Math.ceil(limit * NEAR_LIMIT_RATIO) ? 'warning' : undefined;
+    const level: AlertLevel | undefined =
+      n >= limit ? 'critical' : n >= Math.ceil(limit * NEAR_LIMIT_RATIO) ? 'warning' : undefined;
     if (!level) return [];
     const once = `${this.#c.tradingDay}|${code}|${instrument ?? ''}|${level}`;
     if (this.#alerted.has(once)) return [];
     this.#alerted.add(once);
-    return [this.#alert(now, level, code, `${n} ${what}, limit ${limit}${level === 'critical' ? ' reached' : ''}.`, instrument)];
+    return [
+      this.#alert(
+        now,
+        level,
+        code,
+        `${n} ${what}, limit ${limit}${level === 'critical' ? ' reached' : ''}.`,
+        instrument,
+      ),
+    ];
   }
 
   #alert(now: number, level: AlertLevel, code: string, message: string, instrument?: string): Alert {
@@ -272,11 +352,22 @@ export class RiskEngine {
   #roll(now: number): void {
     const day = tradingDayOf(this.#opts.calendar, now);
     if (day === this.#c.tradingDay) return;
-    this.#c = { tradingDay: day, ordersToday: 0, cancelsToday: {}, largeCancelsToday: {}, selfTradesPrevented: 0 };
+    this.#c = {
+      tradingDay: day,
+      ordersToday: 0,
+      cancelsToday: {},
+      largeCancelsToday: {},
+      selfTradesPrevented: 0,
+    };
   }
 }
 
-function sumLeaves(ws: readonly WorkingOrder[], instrument: string, side: Side, pred: (o: Offset) => boolean): number {
+function sumLeaves(
+  ws: readonly WorkingOrder[],
+  instrument: string,
+  side: Side,
+  pred: (o: Offset) => boolean,
+): number {
   let n = 0;
   for (const w of ws) if (w.instrument === instrument && w.side === side && pred(w.offset)) n += w.leaves;
   return n;

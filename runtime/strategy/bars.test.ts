@@ -16,7 +16,15 @@ describe('BarAggregator', () => {
     a.add(t(20, 98, 15));
     a.add(t(59, 102, 20));
     const bar = a.add(t(60, 103, 21));
-    expect(bar).toEqual({ instrument: 'au2606', time: t(0, 0, 0).time, open: 100, high: 104, low: 98, close: 102, volume: 10 });
+    expect(bar).toEqual({
+      instrument: 'au2606',
+      time: t(0, 0, 0).time,
+      open: 100,
+      high: 104,
+      low: 98,
+      close: 102,
+      volume: 10,
+    });
     expect(a.current('au2606')).toMatchObject({ open: 103, volume: 1 });
   });
 

@@ -47,13 +47,23 @@ const tick = (lastPrice: number, i: number) => ({ instrument: 'au2606', time: i,
 describe('StrategyHost', () => {
   it('runs the sample EMA crossover in a worker: warm-up, then orders on a crossover; state persists', async () => {
     const { host, orders, journal } = setup();
-    host.add({ name: 'ema', file: EMA, instruments: ['au2606'], params: { fast: 2, slow: 4, useTicks: true }, enabled: true, source: 'configMap' });
+    host.add({
+      name: 'ema',
+      file: EMA,
+      instruments: ['au2606'],
+      params: { fast: 2, slow: 4, useTicks: true },
+      enabled: true,
+      source: 'configMap',
+    });
     const r = await host.start('ema');
     expect(r).toMatchObject({ ok: true, value: { state: 'running', params: { fast: 2, slow: 4, lots: 1 } } });
     const prices = [61200, 61190, 61180, 61170, 61160, 61150, 61200, 61260, 61320];
-    prices.forEach((p, i) => host.dispatchTick(tick(p, i)));
+    for (const [i, p] of prices.entries()) host.dispatchTick(tick(p, i));
     await until(() => orders.length > 0);
-    expect(orders[0]).toMatchObject({ strategy: 'ema', order: { side: 'buy', offset: 'open', quantity: 1, instrument: 'au2606' } });
+    expect(orders[0]).toMatchObject({
+      strategy: 'ema',
+      order: { side: 'buy', offset: 'open', quantity: 1, instrument: 'au2606' },
+    });
     expect(orders[0]!.order.price % 2).toBe(0);
     await host.stop('ema');
     expect(journal.get<{ samples: number }>('strategy:ema:state')?.samples).toBe(prices.length);
@@ -63,9 +73,18 @@ describe('StrategyHost', () => {
 
   it('a strategy that throws stops alone, with the reason; others keep running', async () => {
     const { host, orders } = setup();
-    const bad = await host.upload('bad', 'export default { onTick() { throw new Error("kaboom") } }', ['au2606']);
+    const bad = await host.upload('bad', 'export default { onTick() { throw new Error("kaboom") } }', [
+      'au2606',
+    ]);
     expect(bad.ok).toBe(true);
-    host.add({ name: 'ema', file: EMA, instruments: ['au2606'], params: { fast: 2, slow: 3, useTicks: true }, enabled: true, source: 'configMap' });
+    host.add({
+      name: 'ema',
+      file: EMA,
+      instruments: ['au2606'],
+      params: { fast: 2, slow: 3, useTicks: true },
+      enabled: true,
+      source: 'configMap',
+    });
     await host.start('bad');
     await host.start('ema');
     host.dispatchTick(tick(61200, 1));
@@ -87,7 +106,11 @@ describe('StrategyHost', () => {
 
   it('a memory blow-up stops that strategy with a clear error', async () => {
     const { host } = setup(undefined, 10_000);
-    await host.upload('hog', 'const keep = []; export default { onTick() { for (;;) keep.push(new Array(1e6).fill(1)); } }', ['au2606']);
+    await host.upload(
+      'hog',
+      'const keep = []; export default { onTick() { for (;;) keep.push(new Array(1e6).fill(1)); } }',
+      ['au2606'],
+    );
     await host.start('hog');
     host.dispatchTick(tick(61200, 1));
     await until(() => host.get('hog')?.state === 'failed', 20_000);
@@ -101,7 +124,9 @@ describe('StrategyHost', () => {
     const b = await host.upload('noexport', 'export const x = 1;', ['au2606']);
     expect(b).toMatchObject({ ok: false, code: 'STRATEGY_INVALID' });
     expect(b.ok ? '' : b.message).toMatch(/no default export/);
-    const c = await host.upload('badparams', 'export default { params: { n: { type: "float" } } }', ['au2606']);
+    const c = await host.upload('badparams', 'export default { params: { n: { type: "float" } } }', [
+      'au2606',
+    ]);
     expect(c.ok ? '' : c.message).toMatch(/needs type integer/);
     expect(host.list().map((s) => s.name)).toEqual([]);
   });
@@ -115,14 +140,23 @@ describe('StrategyHost', () => {
         onTick(ctx: any, t: { lastPrice: number }): void { ctx.buy(t.lastPrice, (ctx.params as P).lots); },
       };`;
     expect((await host.upload('ts', ts, ['au2606'])).ok).toBe(true);
-    expect(await host.setParams('ts', { lots: 9 })).toMatchObject({ ok: false, code: 'STRATEGY_PARAMS_INVALID' });
-    expect(await host.setParams('ts', { lotz: 1 })).toMatchObject({ ok: false, code: 'STRATEGY_PARAMS_INVALID' });
+    expect(await host.setParams('ts', { lots: 9 })).toMatchObject({
+      ok: false,
+      code: 'STRATEGY_PARAMS_INVALID',
+    });
+    expect(await host.setParams('ts', { lotz: 1 })).toMatchObject({
+      ok: false,
+      code: 'STRATEGY_PARAMS_INVALID',
+    });
     await host.start('ts');
     expect((await host.setParams('ts', { lots: 2 })).ok).toBe(true);
     host.dispatchTick(tick(61200, 1));
     await until(() => orders.length === 1);
     expect(orders[0]!.order.quantity).toBe(2);
-    expect(await host.upload('ts', 'export default {}', ['au2606'])).toMatchObject({ ok: false, code: 'STRATEGY_RUNNING' });
+    expect(await host.upload('ts', 'export default {}', ['au2606'])).toMatchObject({
+      ok: false,
+      code: 'STRATEGY_RUNNING',
+    });
     await host.stop('ts');
     const v2 = 'export default { onTick(ctx, t) { ctx.short(t.lastPrice, 1); } }';
     expect((await host.upload('ts', v2, ['au2606'])).ok).toBe(true);

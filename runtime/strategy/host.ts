@@ -15,7 +15,14 @@ import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Journal } from '../journal/journal.ts';
 import { paramsJsonSchema, validateParams } from './params.ts';
 import type { FromWorker, OrderRequest, ToWorker } from './protocol.ts';
-import type { ParamSpec, StrategyBar, StrategyOrder, StrategyPosition, StrategyTick, StrategyTrade } from './sdk.ts';
+import type {
+  ParamSpec,
+  StrategyBar,
+  StrategyOrder,
+  StrategyPosition,
+  StrategyTick,
+  StrategyTrade,
+} from './sdk.ts';
 
 /** How a strategy is defined (from the CR's ConfigMap, or uploaded). */
 export interface StrategyDefinition {
@@ -158,7 +165,8 @@ export class StrategyHost {
    * of the same name (hot reload); a running one must be stopped first.
    */
   async upload(name: string, code: string, instruments: string[]): Promise<Result<StrategyView>> {
-    if (!/^[a-z][a-z0-9-]{0,62}$/.test(name)) return refuse('STRATEGY_INVALID', `Name "${name}" must be lower-case letters, digits and dashes.`);
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(name))
+      return refuse('STRATEGY_INVALID', `Name "${name}" must be lower-case letters, digits and dashes.`);
     const existing = this.#entries.get(name);
     if (existing && (existing.state === 'running' || existing.state === 'starting'))
       return refuse('STRATEGY_RUNNING', `Stop "${name}" before replacing it.`);
@@ -179,7 +187,11 @@ export class StrategyHost {
       name,
       file,
       instruments: instruments.length ? instruments : (existing?.def.instruments ?? []),
-      params: params.ok ? params.value : validateParams(described.params, {}).ok ? (validateParams(described.params, {}) as { value: Record<string, unknown> }).value : {},
+      params: params.ok
+        ? params.value
+        : validateParams(described.params, {}).ok
+          ? (validateParams(described.params, {}) as { value: Record<string, unknown> }).value
+          : {},
       enabled: existing?.def.enabled ?? false,
       source: 'upload',
     };
@@ -288,12 +300,14 @@ export class StrategyHost {
   /** Market data to every running strategy that trades the instrument. */
   dispatchTick(tick: StrategyTick): void {
     for (const e of this.#entries.values())
-      if (e.run && e.state === 'running' && e.def.instruments.includes(tick.instrument)) this.#send(e, e.run, { type: 'tick', tick });
+      if (e.run && e.state === 'running' && e.def.instruments.includes(tick.instrument))
+        this.#send(e, e.run, { type: 'tick', tick });
   }
 
   dispatchBar(bar: StrategyBar): void {
     for (const e of this.#entries.values())
-      if (e.run && e.state === 'running' && e.def.instruments.includes(bar.instrument)) this.#send(e, e.run, { type: 'bar', bar });
+      if (e.run && e.state === 'running' && e.def.instruments.includes(bar.instrument))
+        this.#send(e, e.run, { type: 'bar', bar });
   }
 
   dispatchOrder(strategy: string, order: StrategyOrder): void {
@@ -324,7 +338,10 @@ export class StrategyHost {
     worker.stderr.on('data', (d: Buffer) => this.#log(e, 'warn', d.toString().trimEnd()));
     worker.on('message', (m: FromWorker) => this.#onMessage(e, run, m));
     worker.on('error', (err: Error & { code?: string }) => {
-      const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `memory limit of ${this.#o.memoryMb} MB exceeded` : (err.stack ?? String(err));
+      const why =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `memory limit of ${this.#o.memoryMb} MB exceeded`
+          : (err.stack ?? String(err));
       this.#fail(e, why);
     });
     worker.on('exit', (code) => {
@@ -367,7 +384,10 @@ export class StrategyHost {
         return;
       case 'setTimer': {
         clearInterval(run.timers.get(m.name));
-        run.timers.set(m.name, setInterval(() => this.#send(e, run, { type: 'timer', name: m.name }), m.ms));
+        run.timers.set(
+          m.name,
+          setInterval(() => this.#send(e, run, { type: 'timer', name: m.name }), m.ms),
+        );
         return;
       }
       case 'clearTimer':
@@ -391,7 +411,11 @@ export class StrategyHost {
     void e;
   }
 
-  #call(e: Entry, run: Running, m: DistributiveOmit<ToWorker, 'seq'>): Promise<{ ok: true } | { ok: false; message: string }> {
+  #call(
+    e: Entry,
+    run: Running,
+    m: DistributiveOmit<ToWorker, 'seq'>,
+  ): Promise<{ ok: true } | { ok: false; message: string }> {
     return new Promise((resolve) => this.#send(e, run, m, resolve));
   }
 
@@ -419,11 +443,18 @@ export class StrategyHost {
       const oldest = run.pending.values().next().value as Pending | undefined;
       const limit = oldest?.limitMs ?? this.#o.watchdogMs;
       if (oldest && now - oldest.at > limit)
-        this.#fail(e, `${oldest.what === 'onInit' ? 'loading/onInit' : oldest.what} did not return within ${limit} ms (endless loop?); the worker was terminated`);
+        this.#fail(
+          e,
+          `${oldest.what === 'onInit' ? 'loading/onInit' : oldest.what} did not return within ${limit} ms (endless loop?); the worker was terminated`,
+        );
     }
   }
 
-  #fail(e: Entry, message: string, code: ErrorCode = 'STRATEGY_FAILED'): { ok: false; code: ErrorCode; message: string } {
+  #fail(
+    e: Entry,
+    message: string,
+    code: ErrorCode = 'STRATEGY_FAILED',
+  ): { ok: false; code: ErrorCode; message: string } {
     const run = e.run;
     if (run) for (const p of run.pending.values()) p.resolve?.({ ok: false, message });
     this.#kill(e);
@@ -450,9 +481,13 @@ export class StrategyHost {
   }
 
   /** Loads a module in a short-lived worker to check it (syntax, export shape, parameter declarations). */
-  async #describe(file: string): Promise<{ ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }> {
+  async #describe(
+    file: string,
+  ): Promise<{ ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }> {
     return new Promise((resolve) => {
-      const w = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.#o.memoryMb, maxYoungGenerationSizeMb: 16 } });
+      const w = new Worker(WORKER_URL, {
+        resourceLimits: { maxOldGenerationSizeMb: this.#o.memoryMb, maxYoungGenerationSizeMb: 16 },
+      });
       const done = (r: { ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }) => {
         clearTimeout(timer);
         w.removeAllListeners();
@@ -460,13 +495,28 @@ export class StrategyHost {
         void w.terminate();
         resolve(r);
       };
-      const timer = setTimeout(() => done({ ok: false, message: `loading did not finish within ${this.#o.loadTimeoutMs} ms` }), this.#o.loadTimeoutMs);
+      const timer = setTimeout(
+        () => done({ ok: false, message: `loading did not finish within ${this.#o.loadTimeoutMs} ms` }),
+        this.#o.loadTimeoutMs,
+      );
       w.on('message', (m: FromWorker) => {
         if (m.type === 'described') done({ ok: true, ...(m.params ? { params: m.params } : {}) });
-        else if (m.type === 'failed') done({ ok: false, message: m.message.split('\n').slice(0, 4).join('\n') });
+        else if (m.type === 'failed')
+          done({ ok: false, message: m.message.split('\n').slice(0, 4).join('\n') });
       });
       w.on('error', (err) => done({ ok: false, message: String(err) }));
-      w.postMessage({ type: 'init', seq: 0, file, name: 'describe', instruments: [], params: {}, state: {}, positions: {}, tick: this.#o.tick, describeOnly: true } satisfies ToWorker);
+      w.postMessage({
+        type: 'init',
+        seq: 0,
+        file,
+        name: 'describe',
+        instruments: [],
+        params: {},
+        state: {},
+        positions: {},
+        tick: this.#o.tick,
+        describeOnly: true,
+      } satisfies ToWorker);
     });
   }
 

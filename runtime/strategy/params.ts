@@ -29,7 +29,8 @@ export function validateParams(
 function problem(spec: ParamSpec, v: unknown): string | undefined {
   switch (spec.type) {
     case 'integer':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) return `must be an integer, got ${JSON.stringify(v)}`;
+      if (typeof v !== 'number' || !Number.isSafeInteger(v))
+        return `must be an integer, got ${JSON.stringify(v)}`;
       break;
     case 'number':
       if (typeof v !== 'number' || !Number.isFinite(v)) return `must be a number, got ${JSON.stringify(v)}`;
@@ -61,7 +62,8 @@ export function paramsJsonSchema(specs: Record<string, ParamSpec> | undefined): 
 /** Checks the declarations themselves (a strategy module's `params` export). */
 export function checkParamSpecs(specs: unknown): string | undefined {
   if (specs === undefined) return undefined;
-  if (typeof specs !== 'object' || specs === null) return '`params` must be an object of parameter declarations';
+  if (typeof specs !== 'object' || specs === null)
+    return '`params` must be an object of parameter declarations';
   for (const [k, s] of Object.entries(specs)) {
     const t = (s as ParamSpec | undefined)?.type;
     if (!['integer', 'number', 'string', 'boolean'].includes(t as string))

@@ -3,7 +3,14 @@
  * message carries a sequence number; the worker answers `done` when the callback it caused returned, which
  * is what the watchdog measures.
  */
-import type { ParamSpec, StrategyBar, StrategyOrder, StrategyPosition, StrategyTick, StrategyTrade } from './sdk.ts';
+import type {
+  ParamSpec,
+  StrategyBar,
+  StrategyOrder,
+  StrategyPosition,
+  StrategyTick,
+  StrategyTrade,
+} from './sdk.ts';
 
 /** Host → worker. */
 export type ToWorker = { seq: number } & (

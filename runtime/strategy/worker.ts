@@ -2,11 +2,12 @@
  * The body of a strategy's worker thread: loads the module, builds its context and runs callbacks one at a
  * time, in order. A thrown error (or rejected promise) is reported as `failed` — the host stops the strategy.
  */
-import { parentPort } from 'node:worker_threads';
+
 import { pathToFileURL } from 'node:url';
+import { parentPort } from 'node:worker_threads';
+import { checkParamSpecs } from './params.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Strategy, StrategyContext, StrategyPosition } from './sdk.ts';
-import { checkParamSpecs } from './params.ts';
 
 const port = parentPort;
 if (!port) throw new Error('strategy worker must run in a worker thread');
@@ -20,18 +21,35 @@ const positions: Record<string, StrategyPosition> = {};
 
 function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext {
   const first = init.instruments[0] ?? '';
-  const order = (side: 'buy' | 'sell', offset: 'open' | 'close') => (price: number, lots: number, opts: { instrument?: string; timeInForce?: 'day' | 'fak' | 'fok' } = {}) => {
-    if (!trading) {
-      post({ type: 'log', level: 'warn', message: `order held back (not trading): ${side} ${offset} ${lots} @ ${price}` });
-      return;
-    }
-    const state = changedState();
-    post({
-      type: 'order',
-      order: { instrument: opts.instrument ?? first, side, offset, price, quantity: lots, timeInForce: opts.timeInForce ?? 'day' },
-      ...(state ? { state } : {}),
-    });
-  };
+  const order =
+    (side: 'buy' | 'sell', offset: 'open' | 'close') =>
+    (
+      price: number,
+      lots: number,
+      opts: { instrument?: string; timeInForce?: 'day' | 'fak' | 'fok' } = {},
+    ) => {
+      if (!trading) {
+        post({
+          type: 'log',
+          level: 'warn',
+          message: `order held back (not trading): ${side} ${offset} ${lots} @ ${price}`,
+        });
+        return;
+      }
+      const state = changedState();
+      post({
+        type: 'order',
+        order: {
+          instrument: opts.instrument ?? first,
+          side,
+          offset,
+          price,
+          quantity: lots,
+          timeInForce: opts.timeInForce ?? 'day',
+        },
+        ...(state ? { state } : {}),
+      });
+    };
   const c: StrategyContext = {
     name: init.name,
     instruments: init.instruments,
@@ -69,14 +87,28 @@ async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'init') {
     const mod = (await import(pathToFileURL(m.file).href)) as { default?: unknown };
     const s = mod.default as Strategy | undefined;
-    if (!s || typeof s !== 'object') throw new Error('the module has no default export object (export default { onBar(ctx, bar) {...} })');
-    for (const k of ['onInit', 'onStart', 'onStop', 'onTick', 'onBar', 'onOrder', 'onTrade', 'onTimer'] as const)
+    if (!s || typeof s !== 'object')
+      throw new Error('the module has no default export object (export default { onBar(ctx, bar) {...} })');
+    for (const k of [
+      'onInit',
+      'onStart',
+      'onStop',
+      'onTick',
+      'onBar',
+      'onOrder',
+      'onTrade',
+      'onTimer',
+    ] as const)
       if (s[k] !== undefined && typeof s[k] !== 'function') throw new Error(`${k} must be a function`);
     const bad = checkParamSpecs(s.params);
     if (bad) throw new Error(bad);
     strategy = s;
     if (m.describeOnly) {
-      post({ type: 'described', seq: m.seq, ...(s.params ? { params: JSON.parse(JSON.stringify(s.params)) } : {}) });
+      post({
+        type: 'described',
+        seq: m.seq,
+        ...(s.params ? { params: JSON.parse(JSON.stringify(s.params)) } : {}),
+      });
       return;
     }
     Object.assign(positions, m.positions);
@@ -109,7 +141,8 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'trade': {
       const t = m.trade;
-      const p = (positions[t.instrument] ??= { long: 0, short: 0 });
+      positions[t.instrument] ??= { long: 0, short: 0 };
+      const p = positions[t.instrument]!;
       const opening = t.offset === 'open';
       const leg: keyof StrategyPosition = opening === (t.side === 'buy') ? 'long' : 'short';
       p[leg] += opening ? t.quantity : -t.quantity;
@@ -133,7 +166,11 @@ port.on('message', (m: ToWorker) => {
       post({ type: 'done', seq: m.seq, ...(state ? { state } : {}) });
     } catch (e) {
       const err = e as Error;
-      post({ type: 'failed', seq: m.seq, message: `${m.type === 'init' ? 'loading' : `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`}: ${err?.stack ?? String(e)}` });
+      post({
+        type: 'failed',
+        seq: m.seq,
+        message: `${m.type === 'init' ? 'loading' : `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`}: ${err?.stack ?? String(e)}`,
+      });
     }
   });
 });

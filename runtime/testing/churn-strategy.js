@@ -8,7 +8,8 @@ export default {
     ctx.state.n ??= 0;
   },
   onTick(ctx, tick) {
-    const n = (ctx.state.n += 1);
+    ctx.state.n += 1;
+    const n = ctx.state.n;
     if (n % 7 === 0) return ctx.cancelAll();
     const pos = ctx.position(tick.instrument);
     const off = ((n % 3) - 1) * ctx.tick;

@@ -14,7 +14,11 @@ const STATUS: Record<SimOrder['status'], Order['status']> = {
 };
 
 /** Every order the counter has must be journaled with its status and filled quantity; none left working unknown. */
-export function compareWithCounter(journalOrders: readonly Order[], fills: readonly Fill[], counterOrders: readonly SimOrder[]): string[] {
+export function compareWithCounter(
+  journalOrders: readonly Order[],
+  fills: readonly Fill[],
+  counterOrders: readonly SimOrder[],
+): string[] {
   const mine = new Map(journalOrders.map((o) => [o.clOrdId, o]));
   const theirs = new Map(counterOrders.map((o) => [o.clOrdId, o]));
   const out: string[] = [];
@@ -28,9 +32,12 @@ export function compareWithCounter(journalOrders: readonly Order[], fills: reado
     const filled = fills.filter((f) => f.clOrdId === c.clOrdId).reduce((a, f) => a + f.quantity, 0);
     const want = STATUS[c.status];
     if (o.status !== want || o.filledQuantity !== c.cumQty || filled !== c.cumQty)
-      out.push(`${c.clOrdId}: journal ${o.status}/${o.filledQuantity} (fills ${filled}), counter ${want}/${c.cumQty}`);
+      out.push(
+        `${c.clOrdId}: journal ${o.status}/${o.filledQuantity} (fills ${filled}), counter ${want}/${c.cumQty}`,
+      );
   }
   for (const o of journalOrders)
-    if (!theirs.has(o.clOrdId) && o.status !== 'rejected') out.push(`${o.clOrdId}: ${o.status} in the journal, unknown at the counter`);
+    if (!theirs.has(o.clOrdId) && o.status !== 'rejected')
+      out.push(`${o.clOrdId}: ${o.status} in the journal, unknown at the counter`);
   return out;
 }

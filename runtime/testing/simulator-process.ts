@@ -65,7 +65,8 @@ export async function startSimulatorProcess(opts: { liquidityMs?: number } = {})
       await admin('/healthz');
       break;
     } catch {
-      if (Date.now() > end || child.exitCode !== null) throw new Error(`simulator did not start: ${output.join('').slice(-2000)}`);
+      if (Date.now() > end || child.exitCode !== null)
+        throw new Error(`simulator did not start: ${output.join('').slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -12,7 +12,12 @@
  *   = available funds; margin in use (and frozen) = the difference.
  */
 import { ExecType, fromFixPrice, OrdStatus } from '../../../common/fix/fields.ts';
-import { type ExecReport, type MdSnapshot, parseExecutionReport, parseMdSnapshot } from '../../../common/fix/messages.ts';
+import {
+  type ExecReport,
+  type MdSnapshot,
+  parseExecutionReport,
+  parseMdSnapshot,
+} from '../../../common/fix/messages.ts';
 import { DEFAULT_AU_SPEC, parseMoney, priceLimits } from '../../../common/shfe/index.ts';
 import type {
   CancelReject,
@@ -59,7 +64,10 @@ const DUPLICATE_ORDER_REASON = 6;
  * A decoded ExecutionReport → domain. Returns `undefined` for reports that must not change anything: a
  * counter's "duplicate ClOrdID" refusal of a possibly-resent order refers to the original, which lives on.
  */
-export function toExecutionReport(m: Record<string, unknown>, receivedAt: number): ExecutionReport | undefined {
+export function toExecutionReport(
+  m: Record<string, unknown>,
+  receivedAt: number,
+): ExecutionReport | undefined {
   const e = parseExecutionReport(m as Record<string, never>);
   if (!e) return undefined;
   return fromExecReport(e, receivedAt);
@@ -116,12 +124,25 @@ export function toCancelReject(m: Record<string, unknown>): CancelReject | undef
  * A market-data snapshot → a level-1 tick. Limits come from the previous settlement (FIX 4.4 has no
  * limit-price entry) using the exchange's limit rate. Returns undefined without a last price or a book.
  */
-export function toTick(s: MdSnapshot, receivedAt: number, prev?: Tick, limitBps = DEFAULT_AU_SPEC.limitBps): Tick | undefined {
+export function toTick(
+  s: MdSnapshot,
+  receivedAt: number,
+  prev?: Tick,
+  limitBps = DEFAULT_AU_SPEC.limitBps,
+): Tick | undefined {
   const bid = s.bids[0];
   const ask = s.asks[0];
-  const lastPrice = s.last?.price ?? prev?.lastPrice ?? (bid && ask ? Math.round((bid.price + ask.price) / 4) * 2 : undefined);
+  const lastPrice =
+    s.last?.price ??
+    prev?.lastPrice ??
+    (bid && ask ? Math.round((bid.price + ask.price) / 4) * 2 : undefined);
   if (lastPrice === undefined || !s.symbol) return undefined;
-  const t: Tick = { instrument: s.symbol, time: receivedAt, lastPrice, volume: s.volume ?? prev?.volume ?? 0 };
+  const t: Tick = {
+    instrument: s.symbol,
+    time: receivedAt,
+    lastPrice,
+    volume: s.volume ?? prev?.volume ?? 0,
+  };
   if (bid) {
     t.bidPrice = bid.price;
     t.bidSize = bid.qty;
@@ -142,7 +163,11 @@ export function toTick(s: MdSnapshot, receivedAt: number, prev?: Tick, limitBps 
 }
 
 /** Decoded W → tick. */
-export function snapshotToTick(m: Record<string, unknown>, receivedAt: number, prev?: Tick): Tick | undefined {
+export function snapshotToTick(
+  m: Record<string, unknown>,
+  receivedAt: number,
+  prev?: Tick,
+): Tick | undefined {
   return toTick(parseMdSnapshot(m as Record<string, never>), receivedAt, prev);
 }
 
@@ -151,7 +176,11 @@ export function snapshotToTick(m: Record<string, unknown>, receivedAt: number, p
  * bid/ask, trade entries the last price, TradeVolume the day's volume. Returns one updated tick per
  * instrument touched (in the order first touched). Instruments never seen in a snapshot are skipped.
  */
-export function applyIncremental(m: Record<string, any>, receivedAt: number, last: (symbol: string) => Tick | undefined): Tick[] {
+export function applyIncremental(
+  m: Record<string, any>,
+  receivedAt: number,
+  last: (symbol: string) => Tick | undefined,
+): Tick[] {
   const out = new Map<string, Tick>();
   for (const e of (m.MDIncGrp?.NoMDEntries ?? []) as Array<Record<string, any>>) {
     const sym = String(e.Instrument?.Symbol ?? m.Instrument?.Symbol ?? '');
@@ -203,7 +232,9 @@ export function marketDataRequest(reqId: string, instruments: readonly string[])
     MarketDepth: 1,
     MDUpdateType: 0,
     MDReqGrp: { NoMDEntryTypes: ['0', '1', '2', 'B', '6'].map((t) => ({ MDEntryType: t })) },
-    InstrmtMDReqGrp: { NoRelatedSym: instruments.map((s) => ({ Instrument: { Symbol: s, SecurityExchange: 'SHFE' } })) },
+    InstrmtMDReqGrp: {
+      NoRelatedSym: instruments.map((s) => ({ Instrument: { Symbol: s, SecurityExchange: 'SHFE' } })),
+    },
   };
 }
 

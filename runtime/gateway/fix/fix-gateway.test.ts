@@ -20,15 +20,32 @@ const until = async (cond: () => boolean, ms = 15_000) => {
 };
 
 const order = (clOrdId: string): Order => ({
-  clOrdId, instrument: 'au2606', side: 'buy', offset: 'open', price: 61200, quantity: 2, filledQuantity: 0, filledNotional: 0,
-  status: 'pendingNew', timeInForce: 'day', origin: 't', createdAt: 0, updatedAt: 0,
+  clOrdId,
+  instrument: 'au2606',
+  side: 'buy',
+  offset: 'open',
+  price: 61200,
+  quantity: 2,
+  filledQuantity: 0,
+  filledNotional: 0,
+  status: 'pendingNew',
+  timeInForce: 'day',
+  origin: 't',
+  createdAt: 0,
+  updatedAt: 0,
 });
 
 function gateway(ports: number[], password = 'pw') {
   const gw = new FixGateway({
     endpoints: ports.map((port) => ({ host: '127.0.0.1', port })),
-    senderCompId: 'ALICE', targetCompId: 'COUNTER', accountId: '8001', password,
-    initialBackoffMs: 100, maxBackoffMs: 400, connectTimeoutSeconds: 1, requestTimeoutMs: 3000,
+    senderCompId: 'ALICE',
+    targetCompId: 'COUNTER',
+    accountId: '8001',
+    password,
+    initialBackoffMs: 100,
+    maxBackoffMs: 400,
+    connectTimeoutSeconds: 1,
+    requestTimeoutMs: 3000,
     logger: createLogger('gw', { level: 'silent' }),
   });
   const events: GatewayEvent[] = [];
@@ -48,23 +65,31 @@ describe('FixGateway against a FIX acceptor', () => {
     gw.start();
     await until(() => gw.status().state === 'loggedOn');
     expect(gw.status().endpoint).toBe(`127.0.0.1:${live}`);
-    const states = events.filter((e) => e.type === 'connection').map((e) => (e.type === 'connection' ? `${e.status.state}@${e.status.endpoint?.split(':')[1]}` : ''));
+    const states = events
+      .filter((e) => e.type === 'connection')
+      .map((e) => (e.type === 'connection' ? `${e.status.state}@${e.status.endpoint?.split(':')[1]}` : ''));
     expect(states).toContain(`disconnected@${dead}`);
     await until(() => events.some((e) => e.type === 'tick'));
-    expect(events.find((e) => e.type === 'tick')).toMatchObject({ tick: { instrument: 'au2606', lastPrice: 61200, upperLimit: 68400 } });
+    expect(events.find((e) => e.type === 'tick')).toMatchObject({
+      tick: { instrument: 'au2606', lastPrice: 61200, upperLimit: 68400 },
+    });
 
     gw.sendOrder(order('X-1'));
     await until(() => events.some((e) => e.type === 'execution' && e.report.execType === 'new'));
     counter.fill('X-1', 1);
     await until(() => events.some((e) => e.type === 'execution' && e.report.execType === 'trade'));
-    expect(events.find((e) => e.type === 'execution' && e.report.execType === 'trade')).toMatchObject({ report: { lastQty: 1, lastPx: 61200, cumQty: 1, status: 'partiallyFilled' } });
+    expect(events.find((e) => e.type === 'execution' && e.report.execType === 'trade')).toMatchObject({
+      report: { lastQty: 1, lastPx: 61200, cumQty: 1, status: 'partiallyFilled' },
+    });
 
     const st = await gw.requestOrderStatus([order('X-1'), order('NEVER-SENT')]);
     expect(st.map((r) => [r.clOrdId, r.status, r.cumQty, r.text])).toEqual([
       ['X-1', 'partiallyFilled', 1, undefined],
       ['NEVER-SENT', 'rejected', 0, 'unknown order'],
     ]);
-    expect(await gw.requestPositions()).toEqual([{ instrument: 'au2606', longToday: 2, longYesterday: 2, shortToday: 0, shortYesterday: 0 }]);
+    expect(await gw.requestPositions()).toEqual([
+      { instrument: 'au2606', longToday: 2, longYesterday: 2, shortToday: 0, shortYesterday: 0 },
+    ]);
     expect(await gw.requestFunds()).toMatchObject({ balance: 100_000_000, available: 90_000_000 });
     gw.cancelOrder('X-2', { ...order('X-1'), orderId: 'O1' });
     await until(() => events.some((e) => e.type === 'execution' && e.report.execType === 'cancelled'));

@@ -10,18 +10,26 @@
  * - Market data is re-subscribed after every logon; reconciliation queries are request/response with a
  *   timeout (see codec.ts for the messages).
  */
-import { newOrderSingle, orderCancelRequest } from '../../../common/fix/messages.ts';
-import { initiatorDescription, startFix, type FixEndpoint } from '../../../common/fix/launcher.ts';
+
 import { AsciiSession, type IJsFixConfig, type MsgView } from '../../../common/fix/jspurefix.ts';
+import { type FixEndpoint, initiatorDescription, startFix } from '../../../common/fix/launcher.ts';
+import { newOrderSingle, orderCancelRequest } from '../../../common/fix/messages.ts';
 import type { Logger } from '../../../common/log.ts';
-import type { ClOrdId, CounterFunds, CounterPosition, ExecutionReport, Order, Tick } from '../../domain/types.ts';
+import type {
+  ClOrdId,
+  CounterFunds,
+  CounterPosition,
+  ExecutionReport,
+  Order,
+  Tick,
+} from '../../domain/types.ts';
 import type { ConnectionStatus, Gateway, GatewayEvent } from '../gateway.ts';
 import {
+  applyIncremental,
   collateralInquiry,
   marketDataRequest,
   orderStatusRequest,
   requestForPositions,
-  applyIncremental,
   snapshotToTick,
   toCancelReject,
   toCounterFunds,
@@ -108,7 +116,10 @@ export class FixGateway implements Gateway {
   #req = 0;
   readonly #lastTicks = new Map<string, Tick>();
   readonly #statusWaiters = new Map<ClOrdId, Waiter<ExecutionReport>>();
-  readonly #posWaiters = new Map<string, Waiter<CounterPosition[]> & { expected?: number; got: CounterPosition[] }>();
+  readonly #posWaiters = new Map<
+    string,
+    Waiter<CounterPosition[]> & { expected?: number; got: CounterPosition[] }
+  >();
   readonly #fundWaiters = new Map<string, Waiter<CounterFunds>>();
 
   constructor(o: FixGatewayOptions) {
@@ -188,7 +199,15 @@ export class FixGateway implements Gateway {
       orders.map(
         (o) =>
           new Promise<ExecutionReport>((resolve, reject) => {
-            this.#statusWaiters.set(o.clOrdId, { resolve, reject, timer: this.#timeout(() => this.#statusWaiters.delete(o.clOrdId), reject, `order status of ${o.clOrdId}`) });
+            this.#statusWaiters.set(o.clOrdId, {
+              resolve,
+              reject,
+              timer: this.#timeout(
+                () => this.#statusWaiters.delete(o.clOrdId),
+                reject,
+                `order status of ${o.clOrdId}`,
+              ),
+            });
             s.sendApp('H', orderStatusRequest(o, `S${++this.#req}`, this.#o.accountId));
           }),
       ),
@@ -199,7 +218,12 @@ export class FixGateway implements Gateway {
     const s = this.#live();
     const id = `P${++this.#req}`;
     return new Promise((resolve, reject) => {
-      this.#posWaiters.set(id, { resolve, reject, got: [], timer: this.#timeout(() => this.#posWaiters.delete(id), reject, 'positions') });
+      this.#posWaiters.set(id, {
+        resolve,
+        reject,
+        got: [],
+        timer: this.#timeout(() => this.#posWaiters.delete(id), reject, 'positions'),
+      });
       s.sendApp('AN', requestForPositions(id, this.#o.accountId, new Date(this.#o.now())));
     });
   }
@@ -208,7 +232,11 @@ export class FixGateway implements Gateway {
     const s = this.#live();
     const id = `C${++this.#req}`;
     return new Promise((resolve, reject) => {
-      this.#fundWaiters.set(id, { resolve, reject, timer: this.#timeout(() => this.#fundWaiters.delete(id), reject, 'funds') });
+      this.#fundWaiters.set(id, {
+        resolve,
+        reject,
+        timer: this.#timeout(() => this.#fundWaiters.delete(id), reject, 'funds'),
+      });
       s.sendApp('BB', collateralInquiry(id, this.#o.accountId));
     });
   }
@@ -249,16 +277,29 @@ export class FixGateway implements Gateway {
         return;
       }
       case 'Y':
-        this.#listener({ type: 'alert', level: 'critical', code: 'MARKET_DATA_REJECTED', message: `The counter refused the market-data subscription: ${String(m.Text ?? m.MDReqRejReason ?? '')}` });
+        this.#listener({
+          type: 'alert',
+          level: 'critical',
+          code: 'MARKET_DATA_REJECTED',
+          message: `The counter refused the market-data subscription: ${String(m.Text ?? m.MDReqRejReason ?? '')}`,
+        });
         return;
       case 'j':
       case '3':
-        this.#o.logger.warn({ msgType, text: m.Text, refSeqNum: m.RefSeqNum }, 'the counter rejected a message');
+        this.#o.logger.warn(
+          { msgType, text: m.Text, refSeqNum: m.RefSeqNum },
+          'the counter rejected a message',
+        );
         return;
       case '8': {
         if (m.ExecType === '8' && Number(m.OrdRejReason) === 6) {
           // The counter refused a ClOrdID it already has: the original order stands. Worth knowing.
-          this.#listener({ type: 'alert', level: 'critical', code: 'DUPLICATE_CLORDID', message: `The counter refused ClOrdID ${String(m.ClOrdID)} as a duplicate: ${String(m.Text ?? '')}` });
+          this.#listener({
+            type: 'alert',
+            level: 'critical',
+            code: 'DUPLICATE_CLORDID',
+            message: `The counter refused ClOrdID ${String(m.ClOrdID)} as a duplicate: ${String(m.Text ?? '')}`,
+          });
           return;
         }
         const r = toExecutionReport(m, now);
@@ -287,7 +328,13 @@ export class FixGateway implements Gateway {
         w.expected = Number(m.TotalNumPosReports ?? 0);
         // PosReqResult 2 = no positions found.
         if (result === 2) w.expected = 0;
-        else if (result !== 0) return this.#settlePositions(String(m.PosReqID), new Error(`positions request refused (PosReqResult ${result}): ${String(m.Text ?? '')}`));
+        else if (result !== 0) {
+          this.#settlePositions(
+            String(m.PosReqID),
+            new Error(`positions request refused (PosReqResult ${result}): ${String(m.Text ?? '')}`),
+          );
+          return;
+        }
         this.#maybeDonePositions(String(m.PosReqID));
         return;
       }
@@ -333,7 +380,11 @@ export class FixGateway implements Gateway {
   #timeout(cleanup: () => void, reject: (e: Error) => void, what: string): NodeJS.Timeout {
     const t = setTimeout(() => {
       cleanup();
-      reject(new Error(`the counter did not answer the ${what} request within ${this.#o.requestTimeoutMs ?? 5000} ms`));
+      reject(
+        new Error(
+          `the counter did not answer the ${what} request within ${this.#o.requestTimeoutMs ?? 5000} ms`,
+        ),
+      );
     }, this.#o.requestTimeoutMs ?? 5000);
     t.unref();
     return t;
@@ -391,7 +442,10 @@ export class FixGateway implements Gateway {
       this.#failures++;
       const initial = this.#o.initialBackoffMs ?? 500;
       const delay = Math.min(this.#o.maxBackoffMs ?? 10_000, initial * 2 ** Math.min(10, this.#failures - 1));
-      this.#o.logger.warn({ endpoint, error: why, retryInMs: delay }, 'counter connection down; reconnecting');
+      this.#o.logger.warn(
+        { endpoint, error: why, retryInMs: delay },
+        'counter connection down; reconnecting',
+      );
       this.#retry = setTimeout(() => this.#connect(), delay);
     };
     fe.done.then(
@@ -418,7 +472,7 @@ export class FixGateway implements Gateway {
     this.#status = {
       state,
       since: this.#o.now(),
-      ...(endpoint ?? this.#status.endpoint ? { endpoint: endpoint ?? this.#status.endpoint } : {}),
+      ...((endpoint ?? this.#status.endpoint) ? { endpoint: endpoint ?? this.#status.endpoint } : {}),
       ...(lastError ? { lastError } : {}),
     };
     this.#listener({ type: 'connection', status: this.#status });

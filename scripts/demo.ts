@@ -234,9 +234,20 @@ const upSteps: Step[] = [
 const downSteps: Step[] = [
   { title: "the investor's laptop (network namespace, WireGuard client)", run: () => removeLaptop() },
   {
-    title: 'the examples',
+    title: 'the examples (the investors namespace and its firewall stay: they belong to the chart)',
     run: (n) => {
-      const r = kubectl(['delete', '--ignore-not-found', '--wait=true', '--timeout=120s', '-k', OVERLAY]);
+      const r = kubectl([
+        '-n',
+        NS,
+        'delete',
+        '--ignore-not-found',
+        '--wait=true',
+        '--timeout=120s',
+        `investoraccess/${ACCESS}`,
+        `tradingplatform/${PLATFORM}`,
+        'configmap/ema-cross',
+        `secret/${PLATFORM}-counter`,
+      ]);
       n((r.stdout || r.stderr).trim());
     },
   },

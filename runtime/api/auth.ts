@@ -65,6 +65,14 @@ export function actorOf(req: FastifyRequest): Actor {
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 export function registerAuth(app: FastifyInstance, ctx: AuthContext): void {
   const { users, sessions, lockout, audit, now } = ctx;
   // Unknown users cost one scrypt too, at the cost the real hashes use, so response time does not reveal which
@@ -101,6 +109,10 @@ export function registerAuth(app: FastifyInstance, ctx: AuthContext): void {
       throw new ApiError('UNAUTHENTICATED', `Session ended: ${refusal}.`);
     }
     req.session = session;
+    // Defence in depth beside SameSite=Strict: a browser upgrade from another origin is refused.
+    const origin = req.headers.origin;
+    if (origin && req.headers.upgrade && originHost(origin) !== req.headers.host)
+      throw new ApiError('FORBIDDEN_ROLE', 'Cross-origin stream refused.');
     if (!READ_METHODS.has(req.method) && session.role !== 'trader' && !req.url.startsWith('/api/auth/'))
       throw new ApiError('FORBIDDEN_ROLE', `Role ${session.role} may only read; this needs role trader.`);
   });

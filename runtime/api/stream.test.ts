@@ -83,6 +83,16 @@ describe('/api/stream', () => {
     expect((await s.closed()).code).toBe(1008);
   });
 
+  it('refuses an upgrade from another origin', async () => {
+    h = await createHarness();
+    const { token } = await h.login('alice', DEFAULT_USERS[0]!.password);
+    await expect(
+      h.app.injectWS('/api/stream', {
+        headers: { authorization: `Bearer ${token}`, origin: 'http://evil.example' },
+      }),
+    ).rejects.toThrow(/403/);
+  });
+
   it('ends the stream at once when the user is revoked or logs out', async () => {
     h = await createHarness();
     const a = await h.login('alice', DEFAULT_USERS[0]!.password);

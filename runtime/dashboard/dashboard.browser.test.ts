@@ -179,4 +179,18 @@ describe('dashboard in Chromium against the real engine and simulator', () => {
     await page.screenshot({ path: file });
     expect(existsSync(file)).toBe(true);
   });
+
+  it('shows a viewer the same account without any trading control', async () => {
+    await page.click('#btn-logout');
+    await page.waitForSelector('#login-view:not([hidden])');
+    await page.fill('#username', 'bob');
+    await page.fill('#password', DEFAULT_USERS[1]!.password);
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#app-view:not([hidden])');
+    await page.click('.tab[data-tab="orders"]');
+    await page.waitForSelector('#orders tr[data-origin="ema-cross"]');
+    for (const sel of ['#btn-pause', '#btn-cancel-all', '#ticket', '[data-action="stop"]', '[data-cancel]'])
+      expect(await page.isVisible(sel), sel).toBe(false);
+    expect(await page.textContent('#user-role')).toBe('viewer');
+  });
 });

@@ -179,6 +179,25 @@ function setChartMode(m) {
     b.classList.toggle('active', b.dataset.chartMode === m);
 }
 
+async function loadProfile() {
+  let p;
+  try {
+    p = await api('GET', '/api/platform/profile');
+  } catch {
+    $('#resources-panel').hidden = true; // not in a cluster: nothing to switch
+    return;
+  }
+  $('#resources-panel').hidden = false;
+  const options = p.allowedProfiles.length ? p.allowedProfiles : [p.profile];
+  $('#profile-select').innerHTML = options
+    .map((o) => `<option value="${esc(o)}" ${o === p.profile ? 'selected' : ''}>${esc(o)}</option>`)
+    .join('');
+  $('#profile-select').disabled = p.allowedProfiles.length === 0;
+  const running = p.effectiveProfile ?? p.profile;
+  $('#profile-status').textContent =
+    p.resizeStatus === 'pending' ? `resizing: ${running} → ${p.profile}` : `running ${running}`;
+}
+
 // ---- loading ----
 async function loadInstrument(instrument) {
   state.instrument = instrument;
@@ -224,6 +243,7 @@ async function start(me) {
   charts.equity.set(equity);
   if (equity.length) $('#equity-last').textContent = `${money(equity.at(-1).equity)} CNY`;
   if (instruments[0]) await loadInstrument(instruments[0]);
+  loadProfile();
   mark('account', 'orders', 'positions', 'strategies', 'risk', 'connection', 'quote');
   // Counters (orders/s, cancels) move with every order; a light poll keeps the risk panel current.
   clearInterval(riskTimer);
@@ -416,6 +436,15 @@ function wire() {
     if (b) strategyAction(b.dataset.action, b.dataset.name);
   });
   $('#btn-upload').onclick = uploadDialog;
+  $('#profile-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const profile = $('#profile-select').value;
+    const r = await attempt(
+      () => api('POST', '/api/platform/profile', { profile }),
+      `Profile ${profile} requested`,
+    );
+    if (r) setTimeout(loadProfile, 1000);
+  });
   for (const tab of document.querySelectorAll('.tab[data-tab]'))
     tab.onclick = () => {
       state.tab = tab.dataset.tab;

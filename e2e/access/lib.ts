@@ -156,6 +156,7 @@ export class InvestorHost {
   private readonly hostIf: string;
   private wg: WgClient | undefined;
   private readonly idx: number;
+  private generation = 0;
 
   /** @param idx 1..250: picks 10.231.<idx>.0/24 for the veth link */
   constructor(idx: number, tag: string) {
@@ -181,7 +182,8 @@ export class InvestorHost {
   /** Brings up the tunnel from the wg-quick text (routing `routeOverride` instead of AllowedIPs if given). */
   async connect(wgQuick: string, routeOverride?: string[]): Promise<void> {
     this.disconnect();
-    this.wg = new WgClient(this.ns, `wgi${this.idx}`);
+    // A fresh interface name each time: a stopping wireguard-go removes its interface asynchronously.
+    this.wg = new WgClient(this.ns, `wgi${this.idx}n${++this.generation}`);
     await this.wg.up(wgQuick, routeOverride);
   }
 

@@ -123,11 +123,20 @@ export class WgClient {
   /** Starts wireguard-go and applies a wg-quick file (optionally overriding the routed AllowedIPs). */
   async up(wgQuick: string, routeOverride?: string[]): Promise<void> {
     const conf = parseWgQuick(wgQuick);
+    rmSync(`/var/run/wireguard/${this.iface}.sock`, { force: true }); // a stale socket would look ready
     this.child = spawn('ip', ['netns', 'exec', this.ns, 'wireguard-go', '-f', this.iface], {
       stdio: 'ignore',
     });
     const sock = `/var/run/wireguard/${this.iface}.sock`;
-    for (let i = 0; i < 100 && !existsSync(sock); i++) await sleep(50);
+    const linkUp = () => {
+      try {
+        nsExec(this.ns, 'ip', ['link', 'show', this.iface]);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && !(existsSync(sock) && linkUp()); i++) await sleep(50);
     if (!existsSync(sock)) throw new Error(`wireguard-go ${this.iface} did not start`);
     const file = join(this.dir, 'setconf.conf');
     let setconf = conf.setconf;

@@ -150,7 +150,48 @@ export class InvestorAccessReconciler implements Reconciler {
       parseAllocations(peersData?.[ALLOCATIONS_SECRET_KEY]),
       { pool, peerLimit: settings.peerLimit, now },
     );
-    // Revocation path first: the sidecar and the runtime watch these two.
+    const svc = await this.ensureService(tp);
+    const pod = this.d.caches.pods.get(`${req.namespace}/${runtimePodName(req.name)}`) as
+      | (KubeObject & SidecarPodView)
+      | undefined;
+    const endpoint = wireguardEndpoint(svc as never, pod?.status?.hostIP, settings.endpointHost);
+    const accessSecret = (a: InvestorAccessObject, address: string): V1Secret => {
+      const c = creds.get(a.metadata.name) as Credentials;
+      const clientConfig = renderClientConfig({
+        privateKey: c.privateKey,
+        address,
+        serverPublicKey,
+        endpoint,
+        serverIp: serverIp(pool),
+      });
+      return renderAccessSecret(
+        a.metadata.name,
+        req.namespace,
+        { kind: 'InvestorAccess', name: a.metadata.name, uid: a.metadata.uid ?? '' },
+        req.name,
+        {
+          clientConfig,
+          username: a.spec.username,
+          password: c.password,
+          passwordHash: c.passwordHash,
+          rotation: c.rotation,
+          publicKey: c.publicKey,
+          ...(c.privateKey ? { privateKey: c.privateKey } : {}),
+        },
+      );
+    };
+    const outcome = (a: InvestorAccessObject) => plan.outcomes.find((x) => x.name === a.metadata.name);
+    // 1. Persist freshly generated credentials before anything publishes them: if a later step fails, the
+    //    retry must reuse this key and password, not generate others (the investor may already hold these).
+    for (const [i, a] of accesses.entries()) {
+      const address = outcome(a)?.address;
+      if (address && creds.get(a.metadata.name)?.generated) {
+        ctx.log.info({ access: a.metadata.name }, 'credentials generated');
+        await this.applySecret(accessSecret(a, address), stored[i]);
+        stored[i] = accessSecret(a, address).stringData;
+      }
+    }
+    // 2. The revocation path: the sidecar and the runtime watch these two.
     await this.applySecret(
       renderPeersSecret(req.name, req.namespace, owner, plan.peers, plan.allocations),
       peersData,
@@ -159,39 +200,10 @@ export class InvestorAccessReconciler implements Reconciler {
       renderUsersSecret(req.name, req.namespace, owner, plan.users),
       await this.readSecret(req.namespace, `${req.name}-users`),
     );
-    const svc = await this.ensureService(tp);
-    const pod = this.d.caches.pods.get(`${req.namespace}/${runtimePodName(req.name)}`) as
-      | (KubeObject & SidecarPodView)
-      | undefined;
-    const endpoint = wireguardEndpoint(svc as never, pod?.status?.hostIP, settings.endpointHost);
+    // 3. Everything else: client configs (endpoint changes), statuses.
     for (const [i, a] of accesses.entries()) {
-      const o = plan.outcomes.find((x) => x.name === a.metadata.name);
-      const c = creds.get(a.metadata.name) as Credentials;
-      if (o?.address) {
-        const clientConfig = renderClientConfig({
-          privateKey: c.privateKey,
-          address: o.address,
-          serverPublicKey,
-          endpoint,
-          serverIp: serverIp(pool),
-        });
-        const secret = renderAccessSecret(
-          a.metadata.name,
-          req.namespace,
-          { kind: 'InvestorAccess', name: a.metadata.name, uid: a.metadata.uid ?? '' },
-          req.name,
-          {
-            clientConfig,
-            username: a.spec.username,
-            password: c.password,
-            passwordHash: c.passwordHash,
-            rotation: c.rotation,
-            publicKey: c.publicKey,
-            ...(c.privateKey ? { privateKey: c.privateKey } : {}),
-          },
-        );
-        await this.applySecret(secret, stored[i]);
-      }
+      const o = outcome(a);
+      if (o?.address) await this.applySecret(accessSecret(a, o.address), stored[i]);
       if (o) await this.writeAccessStatus(a, accessConditions(o), o.address);
     }
     await this.writePlatformStatus(tp, pod, endpoint, pool);

@@ -36,7 +36,7 @@ export async function startRuntime(
   config: RuntimeConfig,
   logger: Logger,
 ): Promise<{ engine: TradingEngine; stop: () => Promise<void>; port: number }> {
-  const journal = openJournal(config.journal.path);
+  const journal = openJournal(config.journal.path, { synchronous: config.journal.synchronous });
   const password = secret(config.counter.credentialsDir, 'password');
   const gateway = new FixGateway({
     endpoints: config.counter.endpoints,

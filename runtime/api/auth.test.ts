@@ -52,6 +52,21 @@ describe('login and sessions', () => {
     expect(wrong.body.error.code).toBe('BAD_CREDENTIALS');
   });
 
+  it('cannot be bypassed by encoding or reshaping the path', async () => {
+    h = await createHarness();
+    for (const url of [
+      '/%61pi/account',
+      '/api/%61ccount',
+      '/%61pi/orders/cancel-all',
+      '/api//account',
+      '/api/account/',
+    ]) {
+      const res = await h.app.inject({ url, method: url.includes('cancel') ? 'POST' : 'GET' });
+      expect([401, 404], url).toContain(res.statusCode);
+    }
+    expect(h.engine.commands).toEqual([]);
+  });
+
   it('ends the session on logout', async () => {
     h = await createHarness();
     const { token } = await h.login('alice', alice.password);

@@ -95,7 +95,10 @@ export function registerAuth(app: FastifyInstance, ctx: AuthContext): void {
   app.decorateRequest('session', null);
 
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/') || req.routeOptions.config?.public) return;
+    // Decide by the matched route, never by the raw URL: the router decodes `%61pi` to `api`, the URL does not.
+    // Unmatched requests reach the 404 handler and reveal nothing.
+    const route = req.routeOptions.url;
+    if (!route?.startsWith('/api/') || req.routeOptions.config?.public) return;
     const token = tokenOf(req);
     const session = token ? sessions.get(token) : undefined;
     if (!session)
@@ -113,13 +116,14 @@ export function registerAuth(app: FastifyInstance, ctx: AuthContext): void {
     const origin = req.headers.origin;
     if (origin && req.headers.upgrade && originHost(origin) !== req.headers.host)
       throw new ApiError('FORBIDDEN_ROLE', 'Cross-origin stream refused.');
-    if (!READ_METHODS.has(req.method) && session.role !== 'trader' && !req.url.startsWith('/api/auth/'))
+    if (!READ_METHODS.has(req.method) && session.role !== 'trader' && !route.startsWith('/api/auth/'))
       throw new ApiError('FORBIDDEN_ROLE', `Role ${session.role} may only read; this needs role trader.`);
   });
 
   // Every write is attributed: who, what, outcome.
   app.addHook('onResponse', async (req, reply) => {
-    if (READ_METHODS.has(req.method) || !req.session || req.url.startsWith('/api/auth/')) return;
+    if (READ_METHODS.has(req.method) || !req.session || req.routeOptions.url?.startsWith('/api/auth/'))
+      return;
     audit.info(
       {
         audit: true,

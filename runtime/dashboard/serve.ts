@@ -31,7 +31,7 @@ export async function registerDashboard(app: FastifyInstance): Promise<void> {
   );
   // Security headers for the pages: nothing but this origin may be loaded or framed.
   app.addHook('onSend', async (req, reply, payload) => {
-    if (!req.url.startsWith('/api/')) {
+    if (!req.routeOptions.url?.startsWith('/api/')) {
       reply.header(
         'content-security-policy',
         "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",

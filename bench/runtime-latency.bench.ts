@@ -51,7 +51,7 @@ const say = (line: string) => console.log(line);
 const note = (line: string) => console.error(`[runtime-latency] ${line}`);
 
 function latencyLine(label: string, r: LatencyResult): string {
-  const head = `${label}: offered ${fmt(r.offeredRate, 0)}/s, ${r.ticksOffered} ticks, ${r.orders} orders${r.unattributed ? ` (${r.unattributed} not attributed)` : ''}`;
+  const head = `${label}: ingested ${fmt(r.ingestRate, 0)}/s, ${r.ticksOffered} ticks, ${r.orders} orders${r.unattributed ? ` (${r.unattributed} not attributed)` : ''}`;
   const refused = Object.entries(r.refusals)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');

@@ -63,8 +63,11 @@ export interface LatencyResult {
   latenciesUs: Float64Array;
   /** From the instant the feed actually handed the tick to the engine (excludes that wait). */
   fromIngestUs: Float64Array;
-  /** Snapshots per second actually offered (the feed can fall behind its schedule on a busy machine). */
-  offeredRate: number;
+  /**
+   * Snapshots per second the engine's thread actually took in (the feeder offers them on schedule; a busy
+   * engine thread takes them in later, and that wait is part of the latency from scheduled arrival).
+   */
+  ingestRate: number;
   ticksOffered: number;
   orders: number;
   /** True when the strategy did not finish every tick within the drain timeout. */
@@ -173,7 +176,7 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
       gateway.deliver({ type: 'tick', tick: o.ticks[k] as Tick });
       delivered = k + 1;
     });
-    const feedMs = feed.ms;
+    const feedMs = feed.ms; // until the engine thread took in the last tick
     const params = engine.host.get(NAME)?.params ?? {};
     const drained = await Promise.race([
       engine.host.setParams(NAME, params).then((r) => r.ok),
@@ -189,7 +192,7 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
       unattributed,
       latenciesUs: Float64Array.from(lat),
       fromIngestUs: Float64Array.from(fromIngest),
-      offeredRate: n / (feedMs / 1000),
+      ingestRate: n / (feedMs / 1000),
       ticksOffered: n,
       orders: gateway.orders,
       drainTimedOut: !drained,

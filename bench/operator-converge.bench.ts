@@ -26,6 +26,7 @@ import { parseOperatorConfig } from '../operator/config.ts';
 import { KubeClient } from '../operator/kube/client.ts';
 import { withAppliedHash } from '../operator/kube/compare.ts';
 import { type KubeObject, RESOURCES, resourceFor, resourcePath } from '../operator/kube/resources.ts';
+import { INSTANCE_LABEL } from '../operator/render/names.ts';
 import { renderPlatform } from '../operator/render/platform.ts';
 import type { Benchmark } from './run.ts';
 
@@ -52,11 +53,14 @@ function spec(i: number) {
   });
 }
 
+/** Instance label: only the benchmark's own operator reconciles these platforms (see INSTANCE_LABEL). */
+const INSTANCE = `bench-${randomBytes(3).toString('hex')}`;
+
 function tpObject(ns: string, i: number): KubeObject {
   return {
     apiVersion: API_VERSION,
     kind: 'TradingPlatform',
-    metadata: { name: `p${i}`, namespace: ns },
+    metadata: { name: `p${i}`, namespace: ns, labels: { [INSTANCE_LABEL]: INSTANCE } },
     spec: spec(i),
   } as KubeObject;
 }
@@ -120,6 +124,7 @@ function startOperator(ns: string, c: number, resyncSeconds: number): OperatorPr
       AURUM_LEADER_ELECTION: 'false',
       AURUM_CONTROLLERS: 'tradingplatform',
       AURUM_WATCH_NAMESPACE: ns,
+      AURUM_INSTANCE: INSTANCE,
       AURUM_HTTP_PORT: String(port),
       AURUM_WORKERS: String(c),
       AURUM_RESYNC_SECONDS: String(resyncSeconds),

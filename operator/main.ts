@@ -9,6 +9,8 @@
  *   AURUM_HTTP_PORT                           /metrics, /healthz, /readyz (default 8081)
  *   AURUM_OPERATOR_CONFIG                     operator configuration file (default /etc/aurum/operator.json)
  *   AURUM_WORKERS                             parallel TradingPlatform reconciles (default 8)
+ *   AURUM_INSTANCE                            reconcile only TradingPlatforms labelled aurum.dev/operator-instance=<it>
+ *                                             (default: only those without the label)
  *   AURUM_WATCH_NAMESPACE                     watch one namespace only (default: all)
  *   AURUM_RESYNC_SECONDS                      full relist period of every informer (default 300)
  *   AURUM_CONTROLLERS                         comma-separated subset of: tradingplatform, firewall (default all)
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     registerTradingPlatformController(mgr, {
       config,
       events,
+      instance: process.env.AURUM_INSTANCE || undefined,
       workers: process.env.AURUM_WORKERS ? Number(process.env.AURUM_WORKERS) : undefined,
     });
   }

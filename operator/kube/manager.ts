@@ -39,6 +39,8 @@ export interface ControllerRegistration {
   reconciler: Reconciler;
   /** The primary kind. */
   for: ResourceType;
+  /** Label selector of the primary objects this controller is responsible for. Default: all. */
+  forSelector?: string;
   /** Filters primary `update` events. Default {@link generationOrMetadataChanged}. */
   predicate?: Predicate;
   /** Related kinds whose changes wake primary objects. */
@@ -146,7 +148,7 @@ export class Manager {
       rateLimiter: reg.rateLimiter,
     });
     const predicate = reg.predicate ?? generationOrMetadataChanged;
-    this.informer(reg.for).on((event: InformerEvent, obj, old) => {
+    this.informer(reg.for, reg.forSelector).on((event: InformerEvent, obj, old) => {
       if (event === 'update' && !predicate(obj, old)) return;
       c.enqueue(objectKey(obj));
     });

@@ -5,6 +5,18 @@
 
 /** Label carrying the owning TradingPlatform's name on every child (and the runtime pod). */
 export const PLATFORM_LABEL = 'aurum.dev/platform';
+/**
+ * Label naming the operator instance responsible for a TradingPlatform ("controller class"). An operator
+ * started with an instance name reconciles only platforms carrying that value; one without reconciles only
+ * platforms without the label. Lets a benchmark or a canary operator share a cluster with the main one.
+ */
+export const INSTANCE_LABEL = 'aurum.dev/operator-instance';
+
+/** Label selector of the platforms one operator instance is responsible for. */
+export function instanceSelector(instance: string | undefined): string {
+  return instance ? `${INSTANCE_LABEL}=${instance}` : `!${INSTANCE_LABEL}`;
+}
+
 /** Label carrying the investor. */
 export const INVESTOR_LABEL = 'aurum.dev/investor';
 /** `app.kubernetes.io/managed-by` value of everything the operator creates. */

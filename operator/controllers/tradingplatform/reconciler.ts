@@ -7,7 +7,13 @@ import type { TradingPlatform } from '../../api/tradingplatform.ts';
 import type { OperatorConfig } from '../../config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { Clock } from '../../kube/clock.ts';
-import { isSubset, needsApply, stableStringify, withAppliedHash } from '../../kube/compare.ts';
+import {
+  APPLIED_HASH_ANNOTATION,
+  isSubset,
+  needsApply,
+  stableStringify,
+  withAppliedHash,
+} from '../../kube/compare.ts';
 import type { ReconcileContext, Reconciler, Request, Result } from '../../kube/controller.ts';
 import { ApiError, isNotFound } from '../../kube/errors.ts';
 import type { EventRecorder } from '../../kube/events.ts';
@@ -103,7 +109,17 @@ export class TradingPlatformReconciler implements Reconciler {
       if (why === 'terminating') continue; // wait for it to go, then recreate
       const applied = await this.d.client.apply(want);
       cache?.observe(applied);
-      ctx.log.info({ kind: desired.kind, name: desired.metadata.name, why }, 'applied child');
+      ctx.log.info(
+        {
+          kind: desired.kind,
+          name: desired.metadata.name,
+          why,
+          had: live?.metadata.annotations?.[APPLIED_HASH_ANNOTATION],
+          want: want.metadata.annotations?.[APPLIED_HASH_ANNOTATION],
+          liveVersion: live?.metadata.resourceVersion,
+        },
+        'applied child',
+      );
       const verb =
         why === 'missing'
           ? live

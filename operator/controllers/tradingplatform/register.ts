@@ -5,7 +5,12 @@ import { type Clock, systemClock } from '../../kube/clock.ts';
 import type { EventRecorder } from '../../kube/events.ts';
 import { type Manager, ownerByLabel } from '../../kube/manager.ts';
 import { type KubeObject, RESOURCES } from '../../kube/resources.ts';
-import { MANAGED_SELECTOR, PLATFORM_LABEL, RUNTIME_POD_SELECTOR } from '../../render/names.ts';
+import {
+  instanceSelector,
+  MANAGED_SELECTOR,
+  PLATFORM_LABEL,
+  RUNTIME_POD_SELECTOR,
+} from '../../render/names.ts';
 import { DependencyChecker } from './dependencies.ts';
 import { TradingPlatformReconciler } from './reconciler.ts';
 
@@ -13,6 +18,8 @@ export interface RegisterOptions {
   config: OperatorConfig;
   events: EventRecorder;
   clock?: Clock;
+  /** Operator instance (see INSTANCE_LABEL). Default none: platforms without the label. */
+  instance?: string;
   /** Parallel reconciles. Default 8. */
   workers?: number;
 }
@@ -31,7 +38,8 @@ export function registerTradingPlatformController(mgr: Manager, o: RegisterOptio
   ];
   const children = Object.fromEntries(owned.map((r) => [r.kind, mgr.informer(r, MANAGED_SELECTOR)]));
   const pods = mgr.informer(RESOURCES.Pod, RUNTIME_POD_SELECTOR);
-  const platforms = mgr.informer<TradingPlatform & KubeObject>(RESOURCES.TradingPlatform);
+  const forSelector = instanceSelector(o.instance);
+  const platforms = mgr.informer<TradingPlatform & KubeObject>(RESOURCES.TradingPlatform, forSelector);
   const reconciler = new TradingPlatformReconciler({
     client: mgr.client,
     config: o.config,
@@ -43,6 +51,7 @@ export function registerTradingPlatformController(mgr: Manager, o: RegisterOptio
   return mgr.addController({
     name: 'tradingplatform',
     for: RESOURCES.TradingPlatform,
+    forSelector,
     watches: [
       ...owned.map((resource) => ({
         resource,

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { KINDS } from '../operator/api/kinds.ts';
 import { parseOperatorConfig } from '../operator/config.ts';
 import { OPERATOR_RULES } from '../operator/deploy/manifests.ts';
 import { AccessSettingsSchema } from '../operator/render/access-settings.ts';
 import { PROFILE_ONLY_POLICY, renderRuntimeAdmissionPolicy } from '../operator/render/runtime-identity.ts';
+import { SimulatorConfigSchema } from '../simulator/config.ts';
+import { simulatorManifests } from '../simulator/deploy/manifests.ts';
 import { CHART_DIR, staleChartFiles } from './generate.ts';
 import { runHelm } from './helm.ts';
 import { helmTemplate, one } from './testing.ts';
@@ -175,5 +178,39 @@ describe('charts/aurum', () => {
     expect(
       helmTemplate(['admissionPolicies.enabled=false']).some((o) => o.kind === 'ValidatingAdmissionPolicy'),
     ).toBe(false);
+  });
+
+  it('runs the counter simulator only when enabled, as the simulator builder renders it, with seeded accounts', () => {
+    expect(helmTemplate().some((o) => o.metadata.name === 'counter')).toBe(false);
+    const objects = helmTemplate([
+      'simulator.enabled=true',
+      'simulator.accounts[0].id=A1',
+      'simulator.accounts[0].compId=ALICE',
+      'simulator.accounts[0].password=pw-1',
+      'simulator.accounts[1].id=b-2',
+      'simulator.accounts[1].password=pw-2',
+      'simulator.accounts[1].fundCny=5000.50',
+    ]);
+    const built = simulatorManifests() as Record<string, any>[];
+    const builtOf = (kind: string) => built.find((o) => o.kind === kind)!;
+    const svc = one(objects, 'Service', 'counter');
+    expect(svc.spec).toEqual(builtOf('Service').spec);
+    const sts = one(objects, 'StatefulSet', 'counter');
+    const { resources: _r, ...container } = sts.spec.template.spec.containers[0];
+    const { resources: _b, ...builtContainer } = builtOf('StatefulSet').spec.template.spec.containers[0];
+    expect(container).toEqual(builtContainer);
+    expect(sts.spec.volumeClaimTemplates).toEqual(builtOf('StatefulSet').spec.volumeClaimTemplates);
+    expect(one(objects, 'Secret', 'counter-accounts').stringData).toEqual({
+      SIM_PASSWORD_A1: 'pw-1',
+      SIM_PASSWORD_B_2: 'pw-2',
+    });
+    const cm = one(objects, 'ConfigMap', 'counter-config');
+    expect(cm.data['simulator.yaml']).not.toContain('pw-');
+    const config = SimulatorConfigSchema.parse(parse(cm.data['simulator.yaml']));
+    expect(config.accounts.map((a) => [a.id, a.compId, String(a.fundCny)])).toEqual([
+      ['A1', 'ALICE', '1000000'],
+      ['b-2', '', '5000.50'],
+    ]);
+    expect(config.market.alwaysOpen).toBe(true);
   });
 });

@@ -7,6 +7,7 @@
  *   values               charts/values.ts (zod)                     → values.yaml, values.schema.json
  *   operator             operator/deploy/manifests.ts               → templates/operator.yaml (+ operator-namespace.yaml)
  *   admission policies   operator/render/runtime-identity.ts        → templates/admission-policies.yaml
+ *   counter simulator    simulator/deploy/manifests.ts              → templates/simulator.yaml (optional)
  *   GitOps health        charts/gitops                              → files/gitops/*
  *
  *   node charts/generate.ts           (re)writes charts/aurum
@@ -28,6 +29,7 @@ import {
 import { crdTemplates } from './sources/crds.ts';
 import { defaultNetworkPolicySpecTemplate, investorNamespaceTemplate } from './sources/investors.ts';
 import { operatorConfigHelper, operatorNamespaceTemplate, operatorTemplate } from './sources/operator.ts';
+import { SIMULATOR_FIX_PORT, simulatorHelpers, simulatorTemplate } from './sources/simulator.ts';
 
 /** Where the chart is written. */
 export const CHART_DIR = join(import.meta.dirname, 'aurum');
@@ -42,7 +44,11 @@ export function renderChart(): Map<string, string> {
   files.set('values.yaml', valuesYaml());
   files.set('values.schema.json', valuesSchemaJson());
   files.set('.helmignore', HELMIGNORE);
-  files.set('templates/_helpers.tpl', helpersTpl(SIMULATOR_POD_LABELS, operatorConfigHelper()));
+  files.set(
+    'templates/_helpers.tpl',
+    helpersTpl(SIMULATOR_POD_LABELS, SIMULATOR_FIX_PORT, `${operatorConfigHelper()}\n${simulatorHelpers()}`),
+  );
+  files.set('templates/simulator.yaml', simulatorTemplate());
   files.set('templates/validate.yaml', validateTpl());
   files.set('templates/NOTES.txt', notesTxt());
   for (const [name, text] of crdTemplates()) files.set(`templates/${name}`, text);

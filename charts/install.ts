@@ -23,6 +23,8 @@ export interface InstallOptions {
   release?: string;
   /** `--set` assignments, e.g. `simulator.enabled=true`. Default none. */
   sets?: string[];
+  /** `--set-string` assignments (values that must stay strings, e.g. numeric account ids). Default none. */
+  setStrings?: string[];
   /** kubectl binary. Default `kubectl`. */
   kubectl?: string;
   /** How long helm waits for the release to become ready. Default `5m`. */
@@ -62,6 +64,7 @@ export function installChart(o: InstallOptions = {}): string {
   ];
   args.push('--wait', '--timeout', o.timeout ?? '5m');
   for (const s of o.sets ?? []) args.push('--set', s);
+  for (const s of o.setStrings ?? []) args.push('--set-string', s);
   log(`helm ${args.join(' ')}`);
   return run(helm, args, env);
 }

@@ -230,14 +230,35 @@ export const ChartValues = z
           .describe('Run the counter simulator (a FIX 4.4 broker stand-in).'),
         image: image('Simulator image.', 'docker.io/aurum/simulator:0.1.0'),
         imagePullPolicy: pullPolicy(),
-        port: z.number().int().min(1).max(65535).default(9878).describe('FIX port of the simulator Service.'),
+        accounts: z
+          .array(
+            z
+              .object({
+                id: z.string().min(1).describe('Account id = FIX Logon Username (553) = Account (1).'),
+                compId: z.string().default('').describe("SenderCompID it must log on with ('' = any)."),
+                password: z.string().min(1).describe('Logon password (stored in a Secret).'),
+                fundCny: z.string().default('1000000').describe('Initial deposit, CNY.'),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe(
+            'Accounts to seed (TradingPlatforms log on with them). Use --set-string for numeric ids.',
+          ),
+        alwaysOpen: z
+          .boolean()
+          .default(true)
+          .describe('Accept and match orders at any hour (demos); false follows the exchange sessions.'),
+        seed: z.number().int().default(1).describe('Seed of the simulated liquidity.'),
+        storageSize: z.string().default('1Gi').describe('Size of the simulator data volume.'),
+        logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('Log level.'),
         resources: Resources.prefault({
-          requests: { cpu: '50m', memory: '128Mi' },
-          limits: { memory: '256Mi' },
+          requests: { cpu: '100m', memory: '128Mi' },
+          limits: { memory: '512Mi' },
         }),
       })
       .prefault({})
-      .describe('The counter simulator, an optional component for demos and tests.'),
+      .describe('The counter simulator, an optional component for demos and tests (Service `counter`).'),
   })
   .describe('Values of the aurum chart.');
 export type ChartValues = z.output<typeof ChartValues>;

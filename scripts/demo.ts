@@ -34,8 +34,13 @@ const ACCESS = 'alice-laptop';
 const out: Sink = (line) => console.log(line);
 const argv = process.argv.slice(2);
 
-/** Values the demo installs the chart with (the simulator on, seeded with the example account). */
+/** Values the demo installs the chart with: the simulator on, seeded with the account examples/ logs on with. */
 const CHART_SETS = ['simulator.enabled=true'];
+const CHART_SET_STRINGS = [
+  'simulator.accounts[0].id=80001234',
+  'simulator.accounts[0].compId=ALICE',
+  'simulator.accounts[0].password=change-me', // the example counter Secret (examples/tradingplatform.yaml)
+];
 
 let kubeconfig = process.env.KUBECONFIG ?? '';
 
@@ -112,7 +117,13 @@ const upSteps: Step[] = [
     title: 'Helm chart charts/aurum with the counter simulator',
     run: (n) => {
       n(`helm: ${ensureHelm(n)}`);
-      installChart({ kubeconfig, kubectl: kubectlPath(), sets: CHART_SETS, log: n });
+      installChart({
+        kubeconfig,
+        kubectl: kubectlPath(),
+        sets: CHART_SETS,
+        setStrings: CHART_SET_STRINGS,
+        log: n,
+      });
       n(kubectl(['-n', 'aurum-system', 'get', 'deploy']).stdout.trim().split('\n').join('\n      '));
     },
   },

@@ -81,7 +81,11 @@ function biomeFormat(text: string, path: string): string {
 }
 
 /** templates/_helpers.tpl */
-export function helpersTpl(simulatorPodLabels: Record<string, string>, extra: string): string {
+export function helpersTpl(
+  simulatorPodLabels: Record<string, string>,
+  simulatorPort: number,
+  extra: string,
+): string {
   const podSel = Object.entries(simulatorPodLabels)
     .map(([k, v]) => `${JSON.stringify(k)} ${JSON.stringify(v)}`)
     .join(' ');
@@ -121,7 +125,7 @@ pod-security.kubernetes.io/warn: {{ . }}
 {{- if and .Values.simulator.enabled .Values.networkPolicySpec.allowSimulator -}}
 {{- $ns := dict "matchLabels" (dict "kubernetes.io/metadata.name" .Release.Namespace) -}}
 {{- $pods := dict "matchLabels" (dict ${podSel}) -}}
-{{- $ports := list (dict "port" .Values.simulator.port "protocol" "TCP") -}}
+{{- $ports := list (dict "port" ${simulatorPort} "protocol" "TCP") -}}
 {{- $rules = append $rules (dict "namespaceSelector" $ns "podSelector" $pods "ports" $ports) -}}
 {{- end -}}
 {{- toYaml $rules -}}
@@ -151,7 +155,7 @@ export function notesTxt(): string {
   kubectl -n {{ .Values.investorNamespace.name }} get nps       # the default firewall "{{ .Values.networkPolicySpec.name }}"
 {{- end }}
 {{- if .Values.simulator.enabled }}
-  The counter simulator listens on aurum-simulator.{{ .Release.Namespace }}.svc:{{ .Values.simulator.port }} (FIX 4.4).
+  The counter simulator listens on counter.{{ .Release.Namespace }}.svc:9878 (FIX 4.4), admin API on port 8081.
 {{- end }}
 
 Next: create a TradingPlatform and an InvestorAccess in namespace {{ .Values.investorNamespace.name }} (see examples/ and

@@ -34,7 +34,7 @@ pod-security.kubernetes.io/warn: {{ . }}
 {{- if and .Values.simulator.enabled .Values.networkPolicySpec.allowSimulator -}}
 {{- $ns := dict "matchLabels" (dict "kubernetes.io/metadata.name" .Release.Namespace) -}}
 {{- $pods := dict "matchLabels" (dict "app.kubernetes.io/name" "aurum-simulator") -}}
-{{- $ports := list (dict "port" .Values.simulator.port "protocol" "TCP") -}}
+{{- $ports := list (dict "port" 9878 "protocol" "TCP") -}}
 {{- $rules = append $rules (dict "namespaceSelector" $ns "podSelector" $pods "ports" $ports) -}}
 {{- end -}}
 {{- toYaml $rules -}}
@@ -51,4 +51,22 @@ pod-security.kubernetes.io/warn: {{ . }}
 {{- with .Values.runtime.command }}{{ $_ := set $c "runtimeCommand" . }}{{ end -}}
 {{- $_ := set $c "access" (include "aurum.accessConfig" . | fromJson) -}}
 {{- toJson $c -}}
+{{- end }}
+
+{{/* Seeded accounts for simulator.yaml (simulator/deploy/manifests.ts shape), as JSON. */}}
+{{- define "aurum.simulatorAccounts" -}}
+{{- $out := list -}}
+{{- range .Values.simulator.accounts -}}
+{{- $out = append $out (dict "id" .id "compId" (.compId | default "") "fundCny" (.fundCny | default "1000000" | toString)) -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end }}
+
+{{/* The accounts' passwords as SIM_PASSWORD_<ID> entries (simulator/deploy passwordEnvName). */}}
+{{- define "aurum.simulatorPasswords" -}}
+{{- $out := dict -}}
+{{- range .Values.simulator.accounts -}}
+{{- $_ := set $out (printf "SIM_PASSWORD_%s" (regexReplaceAll "[^A-Z0-9]" (upper .id) "_")) .password -}}
+{{- end -}}
+{{- toYaml $out -}}
 {{- end }}

@@ -1,7 +1,7 @@
 // The dashboard: log in, load a snapshot over REST, then keep it live from /api/stream.
 import { api, openStream, setUnauthorizedHandler } from './api.js';
 import { equityChart, priceChart } from './charts.js';
-import { esc, money } from './format.js';
+import { esc, money, time } from './format.js';
 import * as view from './views.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -312,7 +312,7 @@ async function strategyAction(action, name) {
     const lines = await attempt(() => api('GET', `/api/strategies/${name}/logs?limit=300`));
     if (!lines) return;
     const text = lines
-      .map((l) => `${l.time.slice(11, 19)} ${l.level.toUpperCase().padEnd(5)} ${l.message}`)
+      .map((l) => `${time(l.time)} ${l.level.toUpperCase().padEnd(5)} ${l.message}`)
       .join('\n');
     dialog(
       `<h3>Logs — ${esc(name)}</h3><pre class="logs">${esc(text || 'No log lines yet.')}</pre>

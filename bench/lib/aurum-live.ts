@@ -115,7 +115,7 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
       maxDailyLoss: 1e12,
       maxPositionLots: 1000,
     },
-    journal: { path: join(dir, 'journal.db') },
+    journal: { path: join(dir, 'journal.db'), synchronous: o.synchronous },
   });
   const journal = openJournal(config.journal.path, { synchronous: o.synchronous, now });
   const n = o.ticks.length;

@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { measureLatency } from './aurum-live.ts';
+import { countSignals } from './ema-cross.ts';
+import { generateTicks } from './ticks.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'aurum-bench-live-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tick-to-order harness on the real engine', () => {
+  it('drives the sample strategy to the gateway and attributes every order to its tick', async () => {
+    const ticks = [...generateTicks({ count: 400, seed: 11 })];
+    expect(countSignals(ticks, 5, 20).signals).toBeGreaterThan(10);
+    const r = await measureLatency({ ticks, rate: 2_000, fast: 5, slow: 20, synchronous: 'NORMAL', dir });
+    expect(r.strategyState).toBe('running');
+    expect(r.drainTimedOut).toBe(false);
+    expect(r.orders).toBeGreaterThan(5);
+    expect(r.unattributed).toBe(0);
+    expect(r.latenciesUs.length).toBe(r.orders);
+    for (const v of r.latenciesUs) expect(v).toBeGreaterThan(0);
+  });
+});

@@ -75,6 +75,7 @@ function main(): number {
     : {};
   const inCluster = provider === 'local' && !noLoad ? containerdImages(l.containerdSock) : new Set<string>();
   let failed = 0;
+  const toLoad: Array<{ ref: string; id: string }> = [];
   for (const img of images) {
     const dockerfile = readFileSync(join(repo, img.dockerfile), 'utf8');
     const hash = imageHash({
@@ -93,13 +94,25 @@ function main(): number {
       if (noLoad || provider === 'existing') continue;
       const id = dockerImageId(img.ref)!;
       if (provider === 'kind') kind.loadImage(img.ref);
-      else if (!(inCluster.has(img.ref) && loaded[img.ref] === id)) {
-        step(`load ${img.ref} into the cluster`, () => loadIntoContainerd(img.ref, l.containerdSock));
-        loaded[img.ref] = id;
-      }
+      else if (!(inCluster.has(img.ref) && loaded[img.ref] === id)) toLoad.push({ ref: img.ref, id });
     } catch (e) {
       failed++;
       console.error(`✗ ${img.ref}: ${(e as Error).message}`);
+    }
+  }
+  if (toLoad.length) {
+    try {
+      step(`load ${toLoad.map((t) => t.ref).join(', ')} into the cluster`, () =>
+        loadIntoContainerd(
+          toLoad.map((t) => t.ref),
+          l.containerdSock,
+        ),
+      );
+      for (const t of toLoad) loaded[t.ref] = t.id;
+    } catch (e) {
+      failed++;
+      console.error(`✗ loading into the cluster: ${(e as Error).message}`);
+      console.error('  fix: is the cluster up? `npm run cluster -- status`');
     }
   }
   mkdirSync(paths.cache, { recursive: true });

@@ -62,15 +62,22 @@ export function containerdImages(sock: string): Set<string> {
   );
 }
 
-/** `docker save <ref> | ctr import`: makes a locally built image available to the kubelet. */
-export function loadIntoContainerd(ref: string, sock: string): void {
+/**
+ * `docker save <refs...> | ctr import`: makes locally built images available to the kubelet. Several
+ * images in one stream share their common layers (base OS, Node, node_modules), so one call is much
+ * faster than one per image.
+ */
+export function loadIntoContainerd(refs: string | readonly string[], sock: string): void {
+  const list = typeof refs === 'string' ? [refs] : [...refs];
+  if (list.length === 0) return;
   run('bash', [
     '-o',
     'pipefail',
     '-c',
-    `docker save "$0" | ctr --address "$1" -n k8s.io images import -`,
-    ref,
+    'sock=$1; shift; docker save "$@" | ctr --address "$sock" -n k8s.io images import -',
+    'load',
     sock,
+    ...list,
   ]);
 }
 

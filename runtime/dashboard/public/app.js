@@ -17,6 +17,7 @@ const state = {
   prevLast: new Map(),
   connection: null,
   instrument: null,
+  instruments: [],
   tab: 'working',
   fresh: new Set(),
 };
@@ -135,6 +136,8 @@ function onEvent(e) {
       break;
     }
     case 'trade':
+      // A trade may be both in a snapshot and in the events queued while it loaded.
+      if (state.trades.some((t) => t.tradeId === e.trade.tradeId)) break;
       state.trades.unshift(e.trade);
       mark('orders');
       break;
@@ -219,6 +222,41 @@ async function start(me) {
   $('#login-view').hidden = true;
   $('#app-view').hidden = false;
   charts ??= { price: priceChart($('#price-chart')), equity: equityChart($('#equity-chart')) };
+  // The stream opens first and its events wait in a queue while the snapshot loads, so nothing that happens
+  // in between is missed; after a reconnect the snapshot is reloaded the same way.
+  let queue = [];
+  let reconnecting = false;
+  const resync = async () => {
+    queue = queue ?? [];
+    await loadSnapshot();
+    const pending = queue;
+    queue = null;
+    for (const e of pending) onEvent(e);
+  };
+  stopStream?.();
+  stopStream = openStream({
+    onEvent: (e) => (queue ? queue.push(e) : onEvent(e)),
+    onState: (s) => {
+      document.body.classList.toggle('stream-down', s !== 'open');
+      if (s === 'closed') reconnecting = true;
+      if (s === 'open' && reconnecting) {
+        reconnecting = false;
+        queue = [];
+        resync().catch(failed);
+      }
+    },
+    onEnded: (reason) => showLogin(`Signed out: ${reason}.`),
+  });
+  await resync();
+  if (state.instruments[0]) await loadInstrument(state.instruments[0]);
+  loadProfile();
+  // Counters (orders/s, cancels) move with every order; a light poll keeps the risk panel current.
+  clearInterval(riskTimer);
+  riskTimer = setInterval(() => refreshRisk().catch(() => {}), 3000);
+}
+
+/** Loads everything the panels show. */
+async function loadSnapshot() {
   const [account, positions, orders, trades, risk, strategies, connection, ticks, equity] = await Promise.all(
     [
       api('GET', '/api/account'),
@@ -239,21 +277,13 @@ async function start(me) {
   const instruments = [
     ...new Set([...ticks.map((t) => t.instrument), ...strategies.flatMap((s) => s.instruments)]),
   ].sort();
-  $('#instrument').innerHTML = instruments.map((i) => `<option>${esc(i)}</option>`).join('');
+  if (instruments.join() !== state.instruments.join()) {
+    state.instruments = instruments;
+    $('#instrument').innerHTML = instruments.map((i) => `<option>${esc(i)}</option>`).join('');
+  }
   charts.equity.set(equity);
   if (equity.length) $('#equity-last').textContent = `${money(equity.at(-1).equity)} CNY`;
-  if (instruments[0]) await loadInstrument(instruments[0]);
-  loadProfile();
   mark('account', 'orders', 'positions', 'strategies', 'risk', 'connection', 'quote');
-  // Counters (orders/s, cancels) move with every order; a light poll keeps the risk panel current.
-  clearInterval(riskTimer);
-  riskTimer = setInterval(() => refreshRisk().catch(() => {}), 3000);
-  stopStream?.();
-  stopStream = openStream({
-    onEvent,
-    onState: (s) => document.body.classList.toggle('stream-down', s !== 'open'),
-    onEnded: (reason) => showLogin(`Signed out: ${reason}.`),
-  });
 }
 
 function showLogin(message = '') {

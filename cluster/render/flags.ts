@@ -151,6 +151,7 @@ export function kubeRouterArgs(l: Layout, id: HostIdentity): string[] {
     `--metrics-port=${PORTS.kubeRouterMetrics}`,
     '--metrics-addr=127.0.0.1',
     '--iptables-sync-period=1m',
-    '--v=1',
+    // v0: at v1 it logs every sync (tens of MB per hour on a busy test cluster)
+    '--v=0',
   ];
 }

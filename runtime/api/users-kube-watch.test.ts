@@ -39,7 +39,11 @@ describe('users Secret watch', () => {
         res.write('');
         return;
       }
-      res.end(JSON.stringify({ metadata: { resourceVersion: '7' }, items: [secret(v1)] }));
+      if (req.url !== '/api/v1/namespaces/investors/secrets/alice-users') {
+        res.statusCode = 403; // the runtime's Role allows get and watch on this Secret only
+        return res.end('{}');
+      }
+      res.end(JSON.stringify({ ...secret(v1), metadata: { name: 'alice-users', resourceVersion: '7' } }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const client = new KubeClient({
@@ -55,8 +59,10 @@ describe('users Secret watch', () => {
     store.onRevoke((c) => revoked.push(...c));
     const stop = usersKubeWatch({ client, namespace: 'investors', platform: 'alice', logger })(store);
     await until(() => stream !== undefined);
-    expect(urls[0]).toBe('/api/v1/namespaces/investors/secrets?fieldSelector=metadata.name%3Dalice-users');
-    expect(urls[1]).toContain('watch=true&allowWatchBookmarks=true&resourceVersion=7');
+    expect(urls[0]).toBe('/api/v1/namespaces/investors/secrets/alice-users');
+    expect(urls[1]).toBe(
+      '/api/v1/namespaces/investors/secrets?watch=true&allowWatchBookmarks=true&fieldSelector=metadata.name%3Dalice-users&resourceVersion=7',
+    );
     stream!.write(`${JSON.stringify({ type: 'MODIFIED', object: secret(v2) })}\n`);
     await until(() => revoked.length > 0);
     expect(revoked).toEqual([{ username: 'alice', reason: 'user removed' }]);

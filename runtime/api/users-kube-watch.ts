@@ -39,16 +39,18 @@ export function watchUsersSecret(
     return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
   };
 
+  // GET then WATCH (with a metadata.name field selector): exactly what the runtime's Role allows — `get` and
+  // `watch` on this one Secret by resourceNames; a LIST would be refused.
   async function once(): Promise<void> {
-    const list = await opts.client.request<{ metadata: { resourceVersion: string }; items: SecretDoc[] }>(
+    const got = await opts.client.request<SecretDoc & { metadata?: { resourceVersion?: string } }>(
       'GET',
-      `${base}?${selector}`,
+      `${base}/${encodeURIComponent(name)}`,
     );
-    if (list.status !== 200) throw new Error(`list secrets: HTTP ${list.status}`);
-    onUsers(decode(list.body.items[0]));
-    const rv = list.body.metadata.resourceVersion;
+    if (got.status !== 200 && got.status !== 404) throw new Error(`get secret: HTTP ${got.status}`);
+    onUsers(got.status === 200 ? decode(got.body) : undefined);
+    const rv = got.status === 200 ? got.body?.metadata?.resourceVersion : undefined;
     await opts.client.watch(
-      `${base}?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}&${selector}`,
+      `${base}?watch=true&allowWatchBookmarks=true&${selector}${rv ? `&resourceVersion=${rv}` : ''}`,
       (e) => {
         if (e.type === 'ADDED' || e.type === 'MODIFIED') onUsers(decode(e.object));
         else if (e.type === 'DELETED') onUsers(undefined);

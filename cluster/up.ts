@@ -118,6 +118,15 @@ export async function ensureComponent(
   return note;
 }
 
+/**
+ * Writes a file only when its content differs: kube-proxy (and others) watch their config files and
+ * exit on any write, so rewriting identical content on a retried `up` would restart them.
+ */
+function writeIfChanged(path: string, content: string, mode?: number): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === content) return;
+  writeFileSync(path, content, mode === undefined ? undefined : { mode });
+}
+
 async function stepPreflight(ctx: UpContext): Promise<string> {
   if (process.getuid?.() !== 0) throw new StepError('must run as root', { fix: 'run as root (sudo)' });
   const need = [
@@ -210,7 +219,7 @@ function stepPki(ctx: UpContext): string {
       keyFile: `${l.pki}/${certName}.key`,
       user,
     });
-  writeFileSync(l.adminKubeconfig, kc('admin', 'admin'), { mode: 0o600 });
+  writeIfChanged(l.adminKubeconfig, kc('admin', 'admin'), 0o600);
   for (const [file, cert] of [
     ['controller-manager', 'controller-manager'],
     ['scheduler', 'scheduler'],
@@ -218,13 +227,13 @@ function stepPki(ctx: UpContext): string {
     ['kube-proxy', 'kube-proxy'],
     ['kube-router', 'kube-router'],
   ] as const) {
-    writeFileSync(join(l.config, `${file}.kubeconfig`), kc(file, cert), { mode: 0o600 });
+    writeIfChanged(join(l.config, `${file}.kubeconfig`), kc(file, cert), 0o600);
   }
   const params = { l, id, pauseImage: ADDON_IMAGES.pause };
-  writeFileSync(join(l.config, 'containerd.toml'), renderContainerdConfig(params));
-  writeFileSync(join(l.config, 'kubelet.yaml'), renderKubeletConfig(params));
-  writeFileSync(join(l.config, 'kube-proxy.yaml'), renderKubeProxyConfig(params));
-  writeFileSync(l.identity, `${JSON.stringify(id)}\n`);
+  writeIfChanged(join(l.config, 'containerd.toml'), renderContainerdConfig(params));
+  writeIfChanged(join(l.config, 'kubelet.yaml'), renderKubeletConfig(params));
+  writeIfChanged(join(l.config, 'kube-proxy.yaml'), renderKubeProxyConfig(params));
+  writeIfChanged(l.identity, `${JSON.stringify(id)}\n`);
   return fresh ? 'certificates generated' : 'kept (same cluster, same host identity)';
 }
 
@@ -279,7 +288,7 @@ async function stepPodCidr(ctx: UpContext): Promise<string> {
   }
   const file = join(ctx.l.cniConfDir, '10-aurum.conflist');
   const want = renderCniConflist(cidr, join(ctx.l.state, 'cni', 'ipam'));
-  if (!existsSync(file) || readFileSync(file, 'utf8') !== want) writeFileSync(file, want);
+  writeIfChanged(file, want);
   return cidr;
 }
 

@@ -105,15 +105,19 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
         name: NAME,
         file: EMA_CROSS_FILE,
         instruments: [o.ticks[0]?.instrument ?? 'au2606'],
-        params: { fast: o.fast, slow: o.slow, lots: 1, useTicks: true },
+        params: { fast: o.fast, slow: o.slow, lots: 1, useTicks: true, slippageTicks: SLIPPAGE_TICKS },
       },
     ],
-    // Production defaults except the limits that exist to stop a real account trading this often.
+    // Production defaults except the limits that exist to stop a real account trading this often, and the
+    // lot limits: when fills reach the strategy late, the sample strategy (which counts filled lots only)
+    // builds a position of several lots and then closes it in one order, which maxOrderLots (default 5) would
+    // refuse for the rest of the run, leaving no orders to time.
     risk: {
       maxOrdersPerSecond: 1_000_000,
       maxOrdersPerDay: 100_000_000,
       maxDailyLoss: 1e12,
       maxPositionLots: 1000,
+      maxOrderLots: 1000,
     },
     journal: { path: join(dir, 'journal.db'), synchronous: o.synchronous },
   });

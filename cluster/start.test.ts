@@ -11,10 +11,10 @@ import type { Component } from './components.ts';
 import { layout } from './config.ts';
 import { livePid, stopProc } from './lib/procs.ts';
 import { StepError } from './lib/steps.ts';
-import { ensureComponent, type UpContext } from './up.ts';
+import { ensureComponent, type StartContext } from './start.ts';
 
 let dir = '';
-let ctx: UpContext;
+let ctx: StartContext;
 
 function fake(
   name: string,
@@ -29,7 +29,7 @@ function fake(
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'up-test-'));
   const l = layout({ state: dir, cache: join(dir, 'cache') });
-  ctx = { l, cacheRoot: join(dir, 'cache'), id: { nodeName: 'n', nodeIp: '127.0.0.1' }, comps: [] };
+  ctx = { l, comps: [] };
 });
 
 afterEach(async () => {

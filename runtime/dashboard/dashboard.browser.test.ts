@@ -172,6 +172,18 @@ describe('dashboard in Chromium against the real engine and simulator', () => {
     });
   }, 90_000);
 
+  it('pauses and resumes trading, and opens the strategy log', async () => {
+    await page.click('#btn-pause');
+    await page.fill('#dialog-form [name=reason]', 'browser test');
+    await page.click('#dialog-form button.warn');
+    await expect.poll(() => page.textContent('#pause-state')).toBe('PAUSED — browser test');
+    await page.click('#btn-resume');
+    await expect.poll(() => page.textContent('#pause-state')).toBe('Trading');
+    await page.click('[data-action="logs"][data-name="ema-cross"]');
+    await expect.poll(() => page.textContent('#dialog-form pre.logs')).toMatch(/started/);
+    await page.click('#dialog-form button[value=cancel]');
+  });
+
   it('saves a screenshot of the live dashboard', async () => {
     await page.waitForTimeout(3000);
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,7 +1,10 @@
 // The dashboard: log in, load a snapshot over REST, then keep it live from /api/stream.
 import { api, openStream, setUnauthorizedHandler } from './api.js';
 import { equityChart, priceChart } from './charts.js';
-import { esc, money, time } from './format.js';
+import { esc, money } from './format.js';
+import { strategyAction, uploadDialog } from './strategy-actions.js';
+import { wireTradingControls } from './trading-actions.js';
+import { attempt, toast } from './ui.js';
 import * as view from './views.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -26,26 +29,6 @@ let stopStream = null;
 let riskTimer;
 let dirty = new Set();
 let scheduled = false;
-
-function toast(message, kind = 'info') {
-  const el = document.createElement('div');
-  el.className = `toast ${kind}`;
-  el.textContent = message;
-  $('#toasts').append(el);
-  setTimeout(() => el.remove(), kind === 'error' ? 7000 : 3500);
-}
-
-/** Runs an API call; shows its refusal as a toast and returns undefined. */
-async function attempt(fn, okMessage) {
-  try {
-    const r = await fn();
-    if (okMessage) toast(okMessage, 'ok');
-    return r;
-  } catch (err) {
-    toast(`${err.message}${err.code ? ` (${err.code})` : ''}`, 'error');
-    return undefined;
-  }
-}
 
 // ---- rendering, batched per animation frame ----
 function mark(...parts) {
@@ -297,85 +280,6 @@ function showLogin(message = '') {
 }
 setUnauthorizedHandler((err) => showLogin(err.message));
 
-// ---- dialogs ----
-function dialog(html, onSubmit) {
-  const dlg = $('#dialog');
-  const form = $('#dialog-form');
-  form.innerHTML = html;
-  form.onsubmit = async (ev) => {
-    if (ev.submitter?.value === 'cancel') return;
-    ev.preventDefault();
-    if ((await onSubmit(new FormData(form))) !== false) dlg.close();
-  };
-  dlg.showModal();
-}
-
-async function strategyAction(action, name) {
-  if (action === 'start')
-    await attempt(() => api('POST', `/api/strategies/${name}/start`), `${name} started`);
-  else if (action === 'stop')
-    await attempt(() => api('POST', `/api/strategies/${name}/stop`), `${name} stopped`);
-  else if (action === 'params') {
-    const s = state.strategies.get(name);
-    dialog(
-      `<h3>Parameters — ${esc(name)}</h3>
-       <textarea name="params" rows="8" spellcheck="false">${esc(JSON.stringify(s?.params ?? {}, null, 2))}</textarea>
-       ${s?.paramsSchema ? `<details><summary class="muted small">Schema</summary><pre class="logs">${esc(JSON.stringify(s.paramsSchema, null, 2))}</pre></details>` : ''}
-       <div class="row"><button class="btn" value="cancel">Cancel</button><button class="btn primary">Apply live</button></div>`,
-      async (fd) => {
-        let params;
-        try {
-          params = JSON.parse(fd.get('params'));
-        } catch {
-          toast('Parameters must be a JSON object.', 'error');
-          return false;
-        }
-        return (
-          (await attempt(
-            () => api('PUT', `/api/strategies/${name}/params`, { params }),
-            'Parameters applied',
-          )) !== undefined
-        );
-      },
-    );
-  } else if (action === 'logs') {
-    const lines = await attempt(() => api('GET', `/api/strategies/${name}/logs?limit=300`));
-    if (!lines) return;
-    const text = lines
-      .map((l) => `${time(l.time)} ${l.level.toUpperCase().padEnd(5)} ${l.message}`)
-      .join('\n');
-    dialog(
-      `<h3>Logs — ${esc(name)}</h3><pre class="logs">${esc(text || 'No log lines yet.')}</pre>
-      <div class="row"><button class="btn" value="cancel">Close</button></div>`,
-      () => true,
-    );
-  }
-}
-
-function uploadDialog() {
-  dialog(
-    `<h3>Upload strategy</h3>
-     <label>Name <input name="name" pattern="[a-z][a-z0-9-]{0,62}" required placeholder="my-strategy"></label>
-     <label>Module file <input name="file" type="file" accept=".js,.mjs,.ts"></label>
-     <label>…or paste the code <textarea name="code" rows="10" spellcheck="false" placeholder="export default class extends Strategy { … }"></textarea></label>
-     <div class="row"><button class="btn" value="cancel">Cancel</button><button class="btn primary">Upload</button></div>`,
-    async (fd) => {
-      const file = fd.get('file');
-      const code = file && file.size ? await file.text() : fd.get('code');
-      if (!code) {
-        toast('Choose a file or paste the code.', 'error');
-        return false;
-      }
-      return (
-        (await attempt(
-          () => api('PUT', `/api/strategies/${fd.get('name')}/code`, { code }),
-          'Strategy uploaded',
-        )) !== undefined
-      );
-    },
-  );
-}
-
 // ---- wiring ----
 function wire() {
   $('#login-form').addEventListener('submit', async (ev) => {
@@ -397,62 +301,13 @@ function wire() {
     await api('POST', '/api/auth/logout').catch(() => {});
     showLogin('Logged out.');
   };
-  $('#btn-pause').onclick = () =>
-    dialog(
-      `<h3>Pause trading</h3><p class="muted">No new order leaves the platform until you resume. Cancels still go out.</p>
-       <label>Reason <input name="reason" maxlength="200" placeholder="emergency pause"></label>
-       <div class="row"><button class="btn" value="cancel">Cancel</button><button class="btn warn">Pause</button></div>`,
-      async (fd) => {
-        const r = await attempt(
-          () => api('POST', '/api/risk/pause', { reason: fd.get('reason') || undefined }),
-          'Trading paused',
-        );
-        if (r) {
-          state.risk = r;
-          mark('risk');
-        }
-      },
-    );
-  $('#btn-resume').onclick = async () => {
-    const r = await attempt(() => api('POST', '/api/risk/resume'), 'Trading resumed');
-    if (r) {
+  wireTradingControls({
+    onRisk: (r) => {
       state.risk = r;
       mark('risk');
-    }
-  };
-  $('#btn-cancel-all').onclick = () => {
-    const contracts = [...$('#instrument').options].map((o) => o.value);
-    dialog(
-      `<h3>Bulk cancel</h3>
-       <label>Which orders <select name="instrument"><option value="">Every working order</option>
-         ${contracts.map((c) => `<option value="${esc(c)}">${esc(c)} only</option>`).join('')}</select></label>
-       <div class="row"><button class="btn" value="cancel">Back</button><button class="btn danger">Cancel orders</button></div>`,
-      async (fd) => {
-        const instrument = fd.get('instrument') || undefined;
-        const r = await attempt(() =>
-          api('POST', '/api/orders/cancel-all', instrument ? { instrument } : {}),
-        );
-        if (r) toast(`${r.requested} cancel request(s) sent`, 'ok');
-      },
-    );
-  };
-  $('#ticket').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const fd = new FormData(ev.target);
-    const order = {
-      instrument: state.instrument,
-      side: fd.get('side'),
-      offset: fd.get('offset'),
-      price: fd.get('price').trim(),
-      quantity: Number(fd.get('quantity')),
-      timeInForce: fd.get('timeInForce'),
-    };
-    const o = await attempt(() => api('POST', '/api/orders', order));
-    if (o)
-      toast(
-        `${o.side === 'buy' ? 'Buy' : 'Sell'} ${o.quantity} ${o.instrument} @ ${o.price}: ${o.status}`,
-        'ok',
-      );
+    },
+    instrument: () => state.instrument,
+    contracts: () => state.instruments,
   });
   $('#instrument').onchange = (ev) => loadInstrument(ev.target.value);
   for (const b of document.querySelectorAll('[data-chart-mode]'))
@@ -463,7 +318,7 @@ function wire() {
   });
   $('#strategies').addEventListener('click', (ev) => {
     const b = ev.target.closest('[data-action]');
-    if (b) strategyAction(b.dataset.action, b.dataset.name);
+    if (b) strategyAction(state.strategies, b.dataset.action, b.dataset.name);
   });
   $('#btn-upload').onclick = uploadDialog;
   $('#profile-form').addEventListener('submit', async (ev) => {

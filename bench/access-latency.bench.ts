@@ -84,7 +84,7 @@ const bench: Benchmark = {
     } finally {
       host.destroy();
       await mgr?.stop();
-      deleteNamespace(ns);
+      if (!process.env.BENCH_KEEP_NAMESPACE) deleteNamespace(ns);
     }
     const g = [...grant].sort((a, b) => a - b);
     const r = [...revoke].sort((a, b) => a - b);

@@ -13,6 +13,7 @@ import { TradingPlatformSpec } from '../../operator/api/tradingplatform.ts';
 import { parseOperatorConfig } from '../../operator/config.ts';
 import { registerInvestorAccessController } from '../../operator/controllers/investoraccess/register.ts';
 import { registerFirewallControllers } from '../../operator/controllers/networkpolicyspec/register.ts';
+import { operatorManifests, STUB_RUNTIME_CONFIG, toYaml } from '../../operator/deploy/manifests.ts';
 import { Manager } from '../../operator/kube/manager.ts';
 import {
   createNetns,
@@ -22,8 +23,8 @@ import {
   nsRun,
   WgClient,
 } from '../../sidecar/testing/netns.ts';
-import { apply, kubeconfigPath, kubectl, kubectlJson, TOOLBOX } from '../lib/index.ts';
-import { deployOperator, leader, OPERATOR_NS, operatorPods } from '../operator/lib.ts';
+import { apply, kubeconfigPath, kubectl, kubectlJson, TOOLBOX, waitFor } from '../lib/index.ts';
+import { leader, OPERATOR_NS, operatorPods } from '../operator/lib.ts';
 
 export const repo = join(import.meta.dirname, '..', '..');
 export const operatorConfig = parseOperatorConfig({});
@@ -48,13 +49,54 @@ function deployedControllers(): Set<string> {
 }
 
 /**
- * Makes sure the operator runs: the deployed one (deployed with the stub runtime if absent), plus — in this
+ * Deploys the operator as the operator e2e tests do (stub runtime), but with investor access enabled, so
+ * every platform pod carries the WireGuard sidecar.
+ */
+async function deployOperatorWithAccess(): Promise<void> {
+  const objects = operatorManifests({
+    config: { ...STUB_RUNTIME_CONFIG, access: { enabled: true } } as never,
+    env: { AURUM_RESYNC_SECONDS: '120' },
+    logLevel: 'info',
+  }) as Array<Record<string, any>>;
+  const dep = objects.find((o) => o.kind === 'Deployment');
+  if (dep) dep.spec.template.metadata.annotations = { 'aurum.dev/access': 'enabled' };
+  apply(toYaml(objects));
+  kubectl(['-n', OPERATOR_NS, 'rollout', 'status', 'deployment/aurum-operator', '--timeout=240s'], {
+    timeoutMs: 260_000,
+  });
+  await waitFor(() => leader(), { describe: 'an operator leader', timeout: 90_000 });
+}
+
+/** false when the deployed operator's configuration turns investor access off (e.g. a scale benchmark's). */
+function deployedAccessEnabled(): boolean {
+  const r = kubectl(
+    [
+      '-n',
+      OPERATOR_NS,
+      'get',
+      'configmap',
+      'aurum-operator-config',
+      '-o',
+      'jsonpath={.data.operator\\.json}',
+    ],
+    { check: false },
+  );
+  try {
+    return (JSON.parse(r.stdout) as { access?: { enabled?: boolean } }).access?.enabled !== false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Makes sure the operator runs (redeployed with the stub runtime and access enabled when it is absent or
+ * its configuration turns access off): the deployed one (deployed with the stub runtime if absent), plus — in this
  * process — whichever of the access and firewall controllers the deployed operator does not run yet.
  * Returns the in-process Manager (stop it after the tests), or undefined when nothing runs in-process.
  */
 export async function ensureOperator(namespace?: string): Promise<Manager | undefined> {
   installCrds();
-  if (!operatorPods().length || !leader()) await deployOperator();
+  if (!operatorPods().length || !leader() || !deployedAccessEnabled()) await deployOperatorWithAccess();
   const running = deployedControllers();
   const missing = ['investoraccess', 'firewall'].filter((c) => !running.has(c));
   if (!missing.length) return undefined;

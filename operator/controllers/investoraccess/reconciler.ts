@@ -182,13 +182,17 @@ export class InvestorAccessReconciler implements Reconciler {
     };
     const outcome = (a: InvestorAccessObject) => plan.outcomes.find((x) => x.name === a.metadata.name);
     // 1. Persist freshly generated credentials before anything publishes them: if a later step fails, the
-    //    retry must reuse this key and password, not generate others (the investor may already hold these).
+    //    retry must reuse this key and password, not generate others. The wg-quick file is left out until
+    //    step 3, after the peer is published: a client that dials before the sidecar knows it loses its
+    //    first handshake and WireGuard retries only after 5 s.
     for (const [i, a] of accesses.entries()) {
       const address = outcome(a)?.address;
       if (address && creds.get(a.metadata.name)?.generated) {
         ctx.log.info({ access: a.metadata.name }, 'credentials generated');
-        await this.applySecret(accessSecret(a, address), stored[i]);
-        stored[i] = accessSecret(a, address).stringData;
+        const secret = accessSecret(a, address);
+        const { 'aurum.conf': _later, ...credentialsOnly } = secret.stringData ?? {};
+        await this.applySecret({ ...secret, stringData: credentialsOnly }, stored[i]);
+        stored[i] = credentialsOnly;
       }
     }
     // 2. The revocation path: the sidecar and the runtime watch these two.

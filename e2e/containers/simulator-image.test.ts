@@ -73,7 +73,14 @@ describe('simulator image under testcontainers', () => {
     const first = await logon(container!);
     first.client.sendMsg(
       'D',
-      newOrderSingle({ clOrdId: 'c1', symbol: sym, side: 'buy', price: 58000, qty: 1, transactTime: new Date() }),
+      newOrderSingle({
+        clOrdId: 'c1',
+        symbol: sym,
+        side: 'buy',
+        price: 58000,
+        qty: 1,
+        transactTime: new Date(),
+      }),
     );
     const ack = await first.client.waitFor((r) => r.msgType === '8' && r.body.ClOrdID === 'c1');
     const report = parseExecutionReport(ack.body)!;

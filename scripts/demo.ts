@@ -17,11 +17,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { ensureHelm } from '../charts/helm.ts';
 import { installChart, uninstallChart } from '../charts/install.ts';
 import { type AccessView, type PlatformView, type PodSummaryView, statusLine } from '../cli/format.ts';
 import { binary } from '../cluster/build/binaries.ts';
 import { defaultPaths, layout } from '../cluster/config.ts';
+import { demoContract, tradeContract } from './demo/contract.ts';
+import { operatorRunsAccess, startAccessController } from './demo/interim.ts';
 import { call, connectLaptop, LAPTOP, login, removeLaptop } from './demo/investor.ts';
 import { DemoError, runSteps, type Sink, type Step, waitUntil } from './demo/progress.ts';
 import { formatInvestorView, type InvestorView } from './demo/view.ts';
@@ -85,7 +88,7 @@ function secretData(name: string): Record<string, string> | undefined {
 }
 
 /** Shared between the steps of one run. */
-const run = { apiBase: '', token: '', username: '', password: '' };
+const run = { apiBase: '', token: '', username: '', password: '', stop: async () => {} };
 
 const upSteps: Step[] = [
   ...(argv.includes('--skip-setup')
@@ -127,10 +130,43 @@ const upSteps: Step[] = [
       n(kubectl(['-n', 'aurum-system', 'get', 'deploy']).stdout.trim().split('\n').join('\n      '));
     },
   },
+  ...(operatorRunsAccess()
+    ? []
+    : [
+        {
+          title:
+            'interim: the InvestorAccess controller in this process (operator/main.ts does not run it yet)',
+          run: async (n: Sink) => {
+            const cm = getJson<{ data: Record<string, string> }>([
+              '-n',
+              'aurum-system',
+              'get',
+              'configmap',
+              'aurum-operator-config',
+            ]);
+            if (!cm) throw new DemoError('ConfigMap aurum-system/aurum-operator-config not found');
+            const mgr = await startAccessController(kubeconfig, cm.data['operator.json'] ?? '{}', NS);
+            run.stop = () => mgr.stop();
+            n("started with the deployed operator's configuration; it stops when the demo ends");
+          },
+        },
+      ]),
   {
     title: 'examples: NetworkPolicySpec, TradingPlatform "alice" with the EMA-cross strategy, InvestorAccess',
     run: (n) => {
-      const r = kubectl(['apply', '--server-side', '--field-manager=aurum-demo', '-k', OVERLAY]);
+      const built = kubectl(['kustomize', OVERLAY]);
+      if (built.code !== 0) throw new DemoError(built.stderr.trim());
+      const contract = demoContract(Date.now());
+      n(`trading ${contract} (a contract listed today; examples/ names a fixed one)`);
+      const objects = tradeContract(
+        parseAllDocuments(built.stdout).map((d) => d.toJS() as Record<string, any>),
+        contract,
+      );
+      const input = objects.map((o) => JSON.stringify(o)).join('\n---\n');
+      const r = kubectl(
+        ['apply', '--server-side', '--force-conflicts', '--field-manager=aurum-demo', '-f', '-'],
+        input,
+      );
       if (r.code !== 0) throw new DemoError(r.stderr.trim());
       for (const line of r.stdout.trim().split('\n')) n(line);
     },
@@ -280,7 +316,11 @@ async function main(): Promise<number> {
       : 'Aurum demo: from this machine to an investor watching a strategy trade',
   );
   const ok = await runSteps(down ? downSteps : upSteps, out);
+  await run.stop();
   return ok ? 0 : 1;
 }
 
-process.exitCode = await main();
+const code = await main();
+// The laptop's wireguard-go stays up after the demo (its child handle would keep this process alive): exit
+// explicitly once the output is flushed.
+process.stdout.write('', () => process.exit(code));

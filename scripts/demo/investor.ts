@@ -20,7 +20,10 @@ export const LAPTOP = {
 /** Removes the laptop (its wireguard-go exits with the namespace's processes). */
 export function removeLaptop(): void {
   try {
-    const pids = execFileSync('ip', ['netns', 'pids', LAPTOP.ns], { encoding: 'utf8' })
+    const pids = execFileSync('ip', ['netns', 'pids', LAPTOP.ns], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .split('\n')
       .filter(Boolean);
     for (const pid of pids) process.kill(Number(pid), 'SIGTERM');

@@ -4,12 +4,11 @@ import { createLogger } from '../../../common/log.ts';
 import { parseOperatorConfig } from '../../config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { ApiError } from '../../kube/errors.ts';
-import type { Informer } from '../../kube/informer.ts';
 import { type KubeObject, objectKey } from '../../kube/resources.ts';
 import { FakeClock } from '../../kube/testing.ts';
 import { samplePlatform } from '../../render/fixtures.ts';
 import type { CredentialGenerators } from './credentials.ts';
-import { type InvestorAccessObject, InvestorAccessReconciler } from './reconciler.ts';
+import { type AccessCaches, type InvestorAccessObject, InvestorAccessReconciler } from './reconciler.ts';
 
 class FakeCache<T extends KubeObject = KubeObject> {
   readonly m = new Map<string, T>();
@@ -101,12 +100,7 @@ function setup() {
         accesses: caches.InvestorAccess,
         pods: caches.Pod,
         services: caches.Service,
-      } as unknown as {
-        platforms: Informer<never>;
-        accesses: Informer<InvestorAccessObject>;
-        pods: Informer;
-        services: Informer;
-      },
+      } as unknown as AccessCaches,
       clock: new FakeClock(Date.parse('2026-11-25T00:00:00Z')),
       generators: gen,
     });

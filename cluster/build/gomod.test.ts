@@ -91,3 +91,13 @@ describe('version helpers', () => {
     expect(() => kubeVersionLdflags('1.34', 'x')).toThrow();
   });
 });
+
+describe('goBinaryName', () => {
+  it('names binaries as `go build -o dir/` does', async () => {
+    const { goBinaryName } = await import('./binaries.ts');
+    expect(goBinaryName('k8s.io/kubernetes/cmd/kube-apiserver')).toBe('kube-apiserver');
+    expect(goBinaryName('go.etcd.io/etcd/server/v3')).toBe('server');
+    expect(goBinaryName('github.com/coredns/coredns')).toBe('coredns');
+    expect(goBinaryName('github.com/cloudnativelabs/kube-router/v2/cmd/kube-router')).toBe('kube-router');
+  });
+});

@@ -93,8 +93,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   const host = new StrategyHost({
     journal,
     uploadDir: join(dirname(config.journal.path), 'strategies'),
-    submit: (strategy, req) => {
-      const r = oms.submit({ ...req, origin: strategy });
+    submit: (strategy, req, persistState) => {
+      const r = oms.submit({ ...req, origin: strategy }, persistState);
       if (r.ok) metrics.orders.inc({ origin: 'strategy' });
       else {
         metrics.riskRejections.inc({ code: r.code });

@@ -59,7 +59,7 @@ describe('kill test', () => {
     try {
       for (let i = 0; i < kills; i++) {
         const p = spawnRuntime(config);
-        await waitReady(apiPort, 30_000, p);
+        await waitReady(apiPort, 120_000, p);
         await new Promise((r) => setTimeout(r, 300 + Math.random() * 1500));
         p.child.kill('SIGKILL');
         await p.exited;
@@ -70,7 +70,7 @@ describe('kill test', () => {
       j.tx(() => j.set('risk:paused', { reason: 'kill test: final check' }));
       j.close();
       const last = spawnRuntime(config);
-      await waitReady(apiPort, 30_000, last);
+      await waitReady(apiPort, 120_000, last);
       await new Promise((r) => setTimeout(r, 3000));
       last.child.kill('SIGTERM');
       await last.exited;
@@ -98,5 +98,5 @@ describe('kill test', () => {
       `kill test: ${kills} kills, ${orders.length} orders journaled, ${counterOrders.length} at the counter ` +
         `(${counterOrders.filter((o) => o.cumQty > 0).length} with fills), ${notSent} journaled but never sent (closed, not resent), ${fills.length} fills`,
     );
-  }, 300_000);
+  }, 600_000);
 });

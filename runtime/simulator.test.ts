@@ -50,7 +50,7 @@ describe('runtime against the counter simulator', () => {
     );
     const rt = spawnRuntime(config);
     try {
-      await waitReady(apiPort, 30_000, rt);
+      await waitReady(apiPort, 120_000, rt);
       const end = Date.now() + 60_000;
       let orders: SimOrder[] = [];
       while (Date.now() < end) {

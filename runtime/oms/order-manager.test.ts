@@ -228,4 +228,13 @@ describe('OrderManager', () => {
     expect(await oms.reconcile()).toBe(1);
     expect(events.find((e) => e.type === 'alert')).toMatchObject({ alert: { code: 'RECONCILE_POSITION' } });
   });
+  it('commits extra writes (the strategy state an order came from) with the decision, accepted or refused', async () => {
+    const { oms, journal } = setup();
+    await oms.refreshFunds();
+    oms.submit(buy, () => journal.set('strategy:s:state', { n: 1 }));
+    expect(journal.get('strategy:s:state')).toEqual({ n: 1 });
+    const r = oms.submit({ ...buy, price: 61201 }, () => journal.set('strategy:s:state', { n: 2 }));
+    expect(r).toMatchObject({ ok: false, code: 'PRICE_OFF_TICK' });
+    expect(journal.get('strategy:s:state')).toEqual({ n: 2 });
+  });
 });

@@ -174,26 +174,34 @@ export class OrderManager {
   /**
    * Risk-checks, journals and sends an order. A `close` is split into close-today then close-yesterday
    * legs (SHFE), so one intent may become two orders.
+   * @param alsoJournal extra writes committed in the same transaction as the decision (e.g. the strategy
+   *   state the order came from), so one fsync covers both
    */
-  submit(intent: OrderIntent): OmsResult<Order[]> {
+  submit(intent: OrderIntent, alsoJournal?: () => void): OmsResult<Order[]> {
     const { journal, risk, gateway } = this.#d;
     const now = this.#d.now();
     const ctx = this.riskContext(intent.instrument);
     const decision = risk.checkOrder(intent, ctx);
     for (const a of decision.alerts) this.#alert(a);
-    if (!decision.ok) {
-      journal.tx(() =>
-        journal.append('riskRejected', { intent, code: decision.code, message: decision.message }),
-      );
-      return { ok: false, code: decision.code, message: decision.message };
-    }
+    const refused = (code: ErrorCode, message: string): OmsResult<Order[]> => {
+      journal.tx(() => {
+        alsoJournal?.();
+        journal.append('riskRejected', { intent, code, message });
+      });
+      return { ok: false, code, message };
+    };
+    if (!decision.ok) return refused(decision.code, decision.message);
     if (gateway.status().state !== 'loggedOn') {
-      journal.tx(() => journal.append('riskRejected', { intent, code: 'NOT_CONNECTED' }));
-      return refuse('NOT_CONNECTED');
+      const r = refuse('NOT_CONNECTED');
+      return refused(r.code, r.message);
     }
     const legs = this.#legs(intent);
-    if (!legs) return refuse('INSUFFICIENT_POSITION');
+    if (!legs) {
+      const r = refuse('INSUFFICIENT_POSITION');
+      return refused(r.code, r.message);
+    }
     const orders = journal.tx(() => {
+      alsoJournal?.();
       journal.append('riskAccepted', { intent });
       return legs.map(([offset, quantity]) => {
         const o: Order = {

@@ -20,7 +20,10 @@ function setup(journal?: Journal, watchdogMs = 1000) {
   const host = new StrategyHost({
     journal: j,
     uploadDir: join(dir, 'uploads'),
-    submit: (strategy, order) => orders.push({ strategy, order }),
+    submit: (strategy, order, persistState) => {
+      j.tx(() => persistState?.());
+      orders.push({ strategy, order });
+    },
     cancelAll: (s) => cancels.push(s),
     positionsOf: () => ({}),
     watchdogMs,

@@ -39,8 +39,11 @@ export interface StrategyHostOptions {
   journal: Journal;
   /** Where uploaded modules are stored (on the pod's volume). */
   uploadDir: string;
-  /** A strategy asked for an order. */
-  submit: (strategy: string, order: OrderRequest) => void;
+  /**
+   * A strategy asked for an order. `persistState`, when given, must be called inside the transaction that
+   * journals the decision (it writes the strategy state the order came from).
+   */
+  submit: (strategy: string, order: OrderRequest, persistState?: () => void) => void;
   /** A strategy asked to cancel all its working orders. */
   cancelAll: (strategy: string) => void;
   /** Net lots built by the strategy's own fills (restored on start). */
@@ -368,14 +371,17 @@ export class StrategyHost {
         if (!p?.resolve) this.#fail(e, msg);
         return;
       }
-      case 'order':
-        // The state the order came from is durable before the order exists.
-        if (m.state) {
-          run.dirtyState = undefined;
-          this.#saveState(e.def.name, m.state);
-        } else this.#flush(e, run);
-        if (e.state === 'running') this.#o.submit(e.def.name, m.order);
+      case 'order': {
+        // The state the order came from is durable before the order exists: committed in the same
+        // transaction as the order (one fsync), or on its own if the strategy is no longer running.
+        const state = m.state ?? run.dirtyState;
+        run.dirtyState = undefined;
+        const name = e.def.name;
+        const persist = state ? () => this.#o.journal.set(`strategy:${name}:state`, state) : undefined;
+        if (e.state === 'running') this.#o.submit(name, m.order, persist);
+        else if (state) this.#saveState(name, state);
         return;
+      }
       case 'cancelAll':
         this.#o.cancelAll(e.def.name);
         return;

@@ -59,7 +59,8 @@ export async function startSimulatorProcess(opts: { liquidityMs?: number } = {})
     if (!r.ok) throw new Error(`admin ${path}: ${r.status}`);
     return (await r.json()) as T;
   };
-  const end = Date.now() + 30_000;
+  // Generous: on a loaded CI machine a Node process can take tens of seconds to load.
+  const end = Date.now() + 120_000;
   for (;;) {
     try {
       await admin('/healthz');

@@ -231,7 +231,7 @@ const bench: Benchmark = {
         const d = await converged(client, ns, n);
         if (d === n) break;
         if (-d !== last) last = -d;
-        await sleep(250);
+        await sleep(1000);
       }
       const secs = (performance.now() - t0) / 1000;
       const opRate = n / secs;
@@ -250,13 +250,14 @@ const bench: Benchmark = {
       const relistWrites = writes(m1) - writes(m0);
       const relistReconciles = reconciles(m1) - r0;
       const rss = rssMiB(op.child.pid!);
+      const heap = (m1.get('aurum_operator_nodejs_heap_size_used_bytes') ?? Number.NaN) / 2 ** 20;
       console.log(
-        `relist: ${relistReconciles} reconciles, ${relistWrites} writes; operator RSS ${rss.toFixed(0)} MiB`,
+        `relist: ${relistReconciles} reconciles, ${relistWrites} writes; operator RSS ${rss.toFixed(0)} MiB, JS heap used ${heap.toFixed(0)} MiB`,
       );
       const ratio = opRate / rawRate;
       return (
         `operator-converge N=${n} C=${c}: operator ${opRate.toFixed(1)}/s vs raw ${rawRate.toFixed(1)}/s → ratio ${ratio.toFixed(2)} (goal ≥0.8); ` +
-        `relist writes ${relistWrites} (goal 0); operator RSS ${rss.toFixed(0)} MiB (goal ≤256)`
+        `relist writes ${relistWrites} (goal 0); operator RSS ${rss.toFixed(0)} MiB (goal ≤256), heap ${heap.toFixed(0)} MiB`
       );
     } finally {
       op?.child.kill('SIGTERM');

@@ -92,12 +92,16 @@ export class TradingPlatformReconciler implements Reconciler {
     return undefined;
   }
 
-  /** Applies every rendered child that is missing, drifted or outdated. */
+  /**
+   * Applies every rendered child that is missing, drifted or outdated; one Event per pass sums them up
+   * (an Event per child would double the writes of a new platform).
+   */
   private async applyChildren(
     ctx: ReconcileContext,
     tp: TradingPlatform,
     rendered: RenderedPlatform & { ok: true },
   ) {
+    const done: Record<string, string[]> = {};
     for (const desired of rendered.objects) {
       const want = withAppliedHash(desired);
       const cache = this.d.caches.children[desired.kind];
@@ -122,15 +126,16 @@ export class TradingPlatformReconciler implements Reconciler {
       );
       const verb =
         why === 'missing'
-          ? live
-            ? 'Updated'
-            : tp.status?.observedGeneration
-              ? 'Restored'
-              : 'Created'
+          ? tp.status?.observedGeneration
+            ? 'Restored'
+            : 'Created'
           : why === 'drifted'
             ? 'Corrected'
             : 'Updated';
-      this.d.events.event(tp, 'Normal', verb, `${verb} ${desired.kind} ${desired.metadata.name} (${why})`);
+      (done[verb] ??= []).push(`${desired.kind} ${desired.metadata.name}`);
+    }
+    for (const [verb, objects] of Object.entries(done)) {
+      this.d.events.event(tp, 'Normal', verb, `${verb} ${objects.join(', ')}`);
     }
   }
 

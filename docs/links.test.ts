@@ -7,9 +7,22 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const repo = join(import.meta.dirname, '..');
-const DOCS = ['admin', 'network-admin', 'investor', 'gitops'].map((d) => join(import.meta.dirname, d, 'README.md'));
+const DOCS = ['admin', 'network-admin', 'investor', 'gitops'].map((d) =>
+  join(import.meta.dirname, d, 'README.md'),
+);
 /** Top-level folders whose paths the docs quote as `folder/...`. */
-const ROOTS = ['charts', 'cli', 'operator', 'runtime', 'examples', 'e2e', 'scripts', 'docs', 'simulator', 'sidecar'];
+const ROOTS = [
+  'charts',
+  'cli',
+  'operator',
+  'runtime',
+  'examples',
+  'e2e',
+  'scripts',
+  'docs',
+  'simulator',
+  'sidecar',
+];
 
 describe('user docs', () => {
   for (const doc of DOCS) {

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { KINDS } from '../operator/api/kinds.ts';
 import { parseOperatorConfig } from '../operator/config.ts';
 import { OPERATOR_RULES } from '../operator/deploy/manifests.ts';
-import { AccessSettingsSchema } from '../operator/render/access-settings.ts';
+import { AccessSettingsSchema, accessSettings } from '../operator/render/access-settings.ts';
 import { PROFILE_ONLY_POLICY, renderRuntimeAdmissionPolicy } from '../operator/render/runtime-identity.ts';
 import { SimulatorConfigSchema } from '../simulator/config.ts';
 import { simulatorManifests } from '../simulator/deploy/manifests.ts';
@@ -132,14 +132,13 @@ describe('charts/aurum', () => {
     expect(config.profiles.large?.requests?.cpu).toBe(2);
     expect(Object.keys(config.profiles).sort()).toEqual(['large', 'small', 'standard']);
     expect(config.runtimeCommand).toEqual(['node', '/app/operator/stub-runtime.ts']);
-    // `access` is read by operator/render/access-settings.ts from the same file.
-    const file = JSON.parse(cm.data['operator.json']);
-    const access = AccessSettingsSchema.parse(file.access);
+    // `access` is read by operator/render/access-settings.ts from the parsed configuration.
+    const access = accessSettings(config);
     expect(access.endpointHost).toBe('vpn.example.com');
     expect(access.serviceType).toBe('LoadBalancer');
     // Without an endpointHost the operator picks the node address: the key must be absent, not "".
     const plain = JSON.parse(one(helmTemplate(), 'ConfigMap', 'aurum-operator-config').data['operator.json']);
-    expect(AccessSettingsSchema.parse(plain.access)).toEqual(AccessSettingsSchema.parse({}));
+    expect(accessSettings(parseOperatorConfig(plain))).toEqual(AccessSettingsSchema.parse({}));
     expect(parseOperatorConfig(plain).runtimeCommand).toBeUndefined(); // the image's entrypoint
     // The pod template changes with the configuration, so an upgrade rolls the operator.
     const hash = (o: typeof objects) =>

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KINDS } from '../operator/api/kinds.ts';
 import { parseOperatorConfig } from '../operator/config.ts';
@@ -8,10 +8,15 @@ import { PROFILE_ONLY_POLICY, renderRuntimeAdmissionPolicy } from '../operator/r
 import { SimulatorConfigSchema } from '../simulator/config.ts';
 import { simulatorManifests } from '../simulator/deploy/manifests.ts';
 import { CHART_DIR, staleChartFiles } from './generate.ts';
-import { runHelm } from './helm.ts';
+import { ensureHelm, runHelm } from './helm.ts';
 import { helmTemplate, one } from './testing.ts';
 
 describe('charts/aurum', () => {
+  // On a fresh machine helm is built from its Go module first (minutes; cached afterwards).
+  beforeAll(() => {
+    ensureHelm();
+  }, 1_200_000);
+
   it('is what charts/generate.ts produces from the builders (run it after changing them)', () => {
     expect(staleChartFiles()).toEqual([]);
   });

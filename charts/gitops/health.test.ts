@@ -18,8 +18,8 @@ const c = (type: string, status: string, reason: string, message = '') => ({ typ
 describe('Argo CD health check (health.lua, run by gopher-lua as Argo CD does)', () => {
   let bin = '';
   beforeAll(() => {
-    bin = buildLuaHarness();
-  });
+    bin = buildLuaHarness(); // a Go build: first time on a fresh machine it downloads gopher-lua
+  }, 600_000);
 
   it('maps the kstatus lifecycle onto Argo CD health', () => {
     const cases: [unknown, string, string][] = [

@@ -38,7 +38,8 @@ describe('generated CRDs', () => {
       it('describes every field (kubectl explain)', () => {
         const missing: string[] = [];
         walk(root, def.kind, (n, p) => {
-          if (!n.description && !p.endsWith('[]') && !p.endsWith('[*]') && !p.endsWith('.metadata')) missing.push(p);
+          if (!n.description && !p.endsWith('[]') && !p.endsWith('[*]') && !p.endsWith('.metadata'))
+            missing.push(p);
         });
         expect(missing).toEqual([]);
       });

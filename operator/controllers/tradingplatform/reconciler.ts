@@ -132,7 +132,7 @@ export class TradingPlatformReconciler implements Reconciler {
           : why === 'drifted'
             ? 'Corrected'
             : 'Updated';
-      (done[verb] ??= []).push(`${desired.kind} ${desired.metadata.name}`);
+      done[verb] = [...(done[verb] ?? []), `${desired.kind} ${desired.metadata.name}`];
     }
     for (const [verb, objects] of Object.entries(done)) {
       this.d.events.event(tp, 'Normal', verb, `${verb} ${objects.join(', ')}`);

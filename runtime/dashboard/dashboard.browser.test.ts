@@ -199,10 +199,12 @@ describe('dashboard in Chromium against the real engine and simulator', () => {
     await page.fill('#password', DEFAULT_USERS[1]!.password);
     await page.click('#login-form button[type=submit]');
     await page.waitForSelector('#app-view:not([hidden])');
+    expect(await page.textContent('#user-role')).toBe('viewer');
     await page.click('.tab[data-tab="orders"]');
+    // The panels were emptied at logout, so these rows are rendered for the viewer.
     await page.waitForSelector('#orders tr[data-origin="ema-cross"]');
+    await page.waitForSelector('[data-strategy="ema-cross"]');
     for (const sel of ['#btn-pause', '#btn-cancel-all', '#ticket', '[data-action="stop"]', '[data-cancel]'])
       expect(await page.isVisible(sel), sel).toBe(false);
-    expect(await page.textContent('#user-role')).toBe('viewer');
   });
 });

@@ -277,6 +277,12 @@ function showLogin(message = '') {
   $('#login-view').hidden = false;
   $('#login-error').textContent = message;
   $('#password').value = '';
+  // Nothing of the previous session stays on the page for whoever logs in next.
+  Object.assign(state, { me: null, account: null, orders: [], trades: [], risk: null });
+  state.positions.clear();
+  state.strategies.clear();
+  for (const id of ['#orders', '#positions', '#strategies', '#risk', '#figures', '#quote'])
+    $(id).innerHTML = '';
 }
 setUnauthorizedHandler((err) => showLogin(err.message));
 

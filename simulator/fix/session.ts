@@ -3,7 +3,13 @@
  * and gap fill, persisted sequence numbers); this class authenticates the Logon against the accounts and
  * hands application messages to the {@link Counter}.
  */
-import { AsciiSession, type IJsFixConfig, type MsgView } from '../../common/fix/jspurefix.ts';
+import {
+  AsciiSession,
+  FixMsgAsciiStoreResend,
+  type IFixMsgStore,
+  type IJsFixConfig,
+  type MsgView,
+} from '../../common/fix/jspurefix.ts';
 import type { Counter, SessionPort } from '../counter.ts';
 
 export class CounterSession extends AsciiSession implements SessionPort {
@@ -12,9 +18,24 @@ export class CounterSession extends AsciiSession implements SessionPort {
   peerCompId = '';
   readonly subscriptions: SessionPort['subscriptions'] = new Map();
 
+  /** Whether the peer's Logon asked for a sequence reset (141=Y). */
+  private resetRequested = false;
+
   constructor(config: IJsFixConfig, counter: Counter) {
     super(config);
     this.counter = counter;
+    // FIX: a Logon answering a reset request (141=Y) must carry 141=Y too; jspurefix answers with its own
+    // configured flag (N, since we keep sequences across restarts) and QuickFIX/J then drops the session
+    // ("Received logon response before sending request"). This connection's factory is its own copy.
+    const f = config.factory;
+    if (f) {
+      const logon = f.logon.bind(f);
+      f.logon = (userRequestId?: string, isResponse?: boolean) => {
+        const o = logon(userRequestId, isResponse);
+        if (this.resetRequested) o.ResetSeqNumFlag = true; // we only ever answer logons (acceptor)
+        return o;
+      };
+    }
   }
 
   deliver(msgType: string, body: Record<string, unknown>): void {
@@ -25,6 +46,8 @@ export class CounterSession extends AsciiSession implements SessionPort {
     try {
       const sender = view.getString(49) ?? '';
       const target = view.getString(56) ?? '';
+      const reset = view.getString(141);
+      this.resetRequested = reset === 'Y' || (reset as unknown) === true;
       const acct = this.counter.authenticate(sender, target, user ?? '', password ?? '');
       this.account = acct.id;
       this.peerCompId = sender;
@@ -32,6 +55,22 @@ export class CounterSession extends AsciiSession implements SessionPort {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /**
+   * Resend from the persisted session store. jspurefix writes every sent message to the file store but
+   * replays from a separate in-memory store that nothing fills, so it would answer every ResendRequest
+   * with one gap fill. Pointing the resender at the file store replays application messages (with
+   * PossDupFlag=Y, session messages gap-filled) — also after a restart.
+   */
+  protected override onResendRequest(view: MsgView): void {
+    const ss = this.sessionStore;
+    const adapter = {
+      getSeqNumRange: (from: number, to?: number) =>
+        ss.getRange(from, to && to > 0 ? to : Number.MAX_SAFE_INTEGER),
+    } as unknown as IFixMsgStore;
+    this.resender = new FixMsgAsciiStoreResend(adapter, this.config);
+    super.onResendRequest(view);
   }
 
   protected onReady(_view: MsgView): void {

@@ -8,8 +8,15 @@
  *   npm run bench -- access-latency [--iterations 10]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { counterSecret, ensureOperator, InvestorHost, platform, secretData } from '../e2e/access/lib.ts';
-import { apply, createNamespace, deleteNamespace, kubectl, waitFor, waitPodReady } from '../e2e/lib/index.ts';
+import {
+  counterSecret,
+  ensureOperator,
+  InvestorHost,
+  platform,
+  secretData,
+  waitSidecarReady,
+} from '../e2e/access/lib.ts';
+import { apply, createNamespace, deleteNamespace, kubectl, waitFor } from '../e2e/lib/index.ts';
 import type { Benchmark } from './run.ts';
 
 const API = 'http://10.77.0.1:8080/healthz';
@@ -44,7 +51,7 @@ const bench: Benchmark = {
         ],
         ns,
       );
-      await waitPodReady(ns, 'alice-runtime-0', 300_000);
+      await waitSidecarReady(ns, 'alice-runtime-0');
       for (let n = 0; n < iterations; n++) {
         const name = `bench-${n}`;
         const ia = (disabled: boolean) => ({

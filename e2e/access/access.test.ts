@@ -11,7 +11,7 @@ import { RuntimeUsersFileSchema } from '../../common/auth/users.ts';
 import type { Manager } from '../../operator/kube/manager.ts';
 import { generateKeyPair } from '../../operator/render/access-keys.ts';
 import { canRunNetns } from '../../sidecar/testing/netns.ts';
-import { apply, kubectl, useNamespace, waitFor, waitPodReady } from '../lib/index.ts';
+import { apply, kubectl, useNamespace, waitFor } from '../lib/index.ts';
 import {
   accessObject,
   counterPod,
@@ -21,6 +21,7 @@ import {
   platform,
   secretData,
   tpStatus,
+  waitSidecarReady,
 } from './lib.ts';
 
 const API = 'http://10.77.0.1:8080';
@@ -97,8 +98,8 @@ describe.runIf(canRunNetns())('investor access through the WireGuard sidecar', (
       },
       ns.name,
     );
-    await waitPodReady(ns.name, 'alice-runtime-0', 240_000);
-    await waitPodReady(ns.name, 'bob-runtime-0', 240_000);
+    await waitSidecarReady(ns.name, 'alice-runtime-0');
+    await waitSidecarReady(ns.name, 'bob-runtime-0');
   }, 600_000);
 
   afterAll(async () => {
@@ -148,9 +149,21 @@ describe.runIf(canRunNetns())('investor access through the WireGuard sidecar', (
       '-o',
       'jsonpath={.status.podIP}',
     ]).stdout.trim();
-    const direct = await hosts[0]!.status(`http://${podIp}:8080/`);
-    record('investor1 without tunnel', `alice pod ${podIp}:8080`, 'blocked', direct !== 0);
-    expect(direct).toBe(0);
+    // NetworkPolicies apply asynchronously (kube-router syncs a re-created pod's address): poll until blocked.
+    const blocked = async (url: string) => {
+      try {
+        await waitFor(async () => (await hosts[0]!.status(url)) === 0, {
+          timeout: 30_000,
+          describe: `${url} blocked`,
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const direct = await blocked(`http://${podIp}:8080/`);
+    record('investor1 without tunnel', `alice pod ${podIp}:8080`, 'blocked', !direct);
+    expect(direct).toBe(true);
     expect(await hosts[0]!.status(`${API}/healthz`)).toBe(0);
     record('investor1 without tunnel', 'alice API 10.77.0.1:8080', 'blocked', false);
   });
@@ -288,8 +301,21 @@ describe.runIf(canRunNetns())('investor access through the WireGuard sidecar', (
       },
       { timeout: 30_000, describe: 'a new password' },
     );
+    // The runtime's user list has the new hash before we try: the runtime locks a user out after 5 failed
+    // logins, so this test must not guess while the change propagates.
+    await waitFor(
+      async () => {
+        const file = secretData(ns.name, 'alice-users')?.['users.json'];
+        const user = file
+          ? RuntimeUsersFileSchema.parse(JSON.parse(file)).users.find((u) => u.username === 'alice')
+          : undefined;
+        return !!user && (await verifyPassword(after, user.passwordHash));
+      },
+      { timeout: 30_000, describe: 'the new hash in alice-users' },
+    );
     await waitFor(async () => (await login(hosts[0]!, 'alice', 'alice', after)) === 200, {
       timeout: 30_000,
+      interval: 5000,
       describe: 'login with the new password',
     });
     expect(await login(hosts[0]!, 'alice', 'alice', before)).toBe(401);

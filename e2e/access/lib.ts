@@ -181,6 +181,24 @@ export function counterPod(name = 'counter'): object[] {
   ];
 }
 
+/**
+ * Waits until the platform pod's WireGuard sidecar is ready. The runtime container's own readiness needs a
+ * logged-on counter session, which these tests do not provide; the network path needs only the sidecar.
+ */
+export async function waitSidecarReady(namespace: string, pod: string, timeout = 300_000): Promise<void> {
+  await waitFor(
+    () => {
+      const r = kubectl(['-n', namespace, 'get', 'pod', pod, '-o', 'json'], { check: false });
+      if (r.code !== 0) return false;
+      const p = JSON.parse(r.stdout) as {
+        status?: { containerStatuses?: { name: string; ready?: boolean }[] };
+      };
+      return p.status?.containerStatuses?.find((c) => c.name === 'wireguard')?.ready === true;
+    },
+    { timeout, interval: 1000, describe: `the WireGuard sidecar of ${namespace}/${pod} ready` },
+  );
+}
+
 /** Reads a Secret's decoded data. */
 export function secretData(namespace: string, name: string): Record<string, string> | undefined {
   const r = kubectl(['-n', namespace, 'get', 'secret', name, '-o', 'json'], { check: false });

@@ -10,7 +10,14 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manager } from '../../operator/kube/manager.ts';
 import { canRunNetns, createNetns, deleteNetns, linkNetns } from '../../sidecar/testing/netns.ts';
-import { counterPod, counterSecret, ensureOperator, platform, tpStatus } from '../access/lib.ts';
+import {
+  counterPod,
+  counterSecret,
+  ensureOperator,
+  platform,
+  tpStatus,
+  waitSidecarReady,
+} from '../access/lib.ts';
 import {
   apply,
   exec,
@@ -182,18 +189,27 @@ describe.runIf(canRunNetns())('firewall: NetworkPolicySpec rendered into enforce
     await check(
       'alice (gold)',
       'alice-runtime-0',
-      'runtime',
+      'wireguard',
       'counter:9878 (Service)',
       'tcp',
       `counter.${ns.name}.svc`,
       9878,
       'allowed',
     );
-    await check('alice (gold)', 'alice-runtime-0', 'runtime', `DNS ${dnsName}`, 'dns', dnsName, 0, 'allowed');
     await check(
       'alice (gold)',
       'alice-runtime-0',
-      'runtime',
+      'wireguard',
+      `DNS ${dnsName}`,
+      'dns',
+      dnsName,
+      0,
+      'allowed',
+    );
+    await check(
+      'alice (gold)',
+      'alice-runtime-0',
+      'wireguard',
       `API server ${api.ip}:${api.port}`,
       'tcp',
       api.ip,
@@ -203,7 +219,7 @@ describe.runIf(canRunNetns())('firewall: NetworkPolicySpec rendered into enforce
     await check(
       'alice (gold)',
       'alice-runtime-0',
-      'runtime',
+      'wireguard',
       `bob pod ${bob}:8080`,
       'tcp',
       bob,
@@ -213,7 +229,7 @@ describe.runIf(canRunNetns())('firewall: NetworkPolicySpec rendered into enforce
     await check(
       'alice (gold)',
       'alice-runtime-0',
-      'runtime',
+      'wireguard',
       `kubelet ${node}:10250`,
       'tcp',
       node,
@@ -223,7 +239,7 @@ describe.runIf(canRunNetns())('firewall: NetworkPolicySpec rendered into enforce
     await check(
       'alice (gold)',
       'alice-runtime-0',
-      'runtime',
+      'wireguard',
       `outside host ${OUT_IP}:8099`,
       'tcp',
       OUT_IP,
@@ -263,7 +279,7 @@ describe.runIf(canRunNetns())('firewall: NetworkPolicySpec rendered into enforce
       '-p',
       '{"spec":{"allowApiServer":false}}',
     ]);
-    await waitFor(() => !probe('alice-runtime-0', 'runtime', 'tcp', api.ip, api.port), {
+    await waitFor(() => !probe('alice-runtime-0', 'wireguard', 'tcp', api.ip, api.port), {
       timeout: 60_000,
       interval: 500,
       describe: 'API server cut',
@@ -273,7 +289,7 @@ describe.runIf(canRunNetns())('firewall: NetworkPolicySpec rendered into enforce
       `${'alice (gold, no API)'.padEnd(22)} → ${`API server ${api.ip}:${api.port}`.padEnd(38)} expected blocked  OK (${ms} ms after the change)`,
     );
     console.log(`NetworkPolicySpec change → enforced: ${ms} ms`);
-    expect(probe('alice-runtime-0', 'runtime', 'tcp', `counter.${ns.name}.svc`, 9878)).toBe(true);
+    expect(probe('alice-runtime-0', 'wireguard', 'tcp', `counter.${ns.name}.svc`, 9878)).toBe(true);
   });
 
   it('fails closed: an ungoverned platform is isolated and its status says so', async () => {
@@ -303,14 +319,14 @@ describe.runIf(canRunNetns())('firewall: NetworkPolicySpec rendered into enforce
     );
     expect(carol).toBeTruthy();
     // carol's sidecar cannot even reach the API server: wait for its container to exist, then probe.
-    await waitFor(() => exec(ns.name, 'carol-runtime-0', ['true'], 'runtime').code === 0, {
+    await waitFor(() => exec(ns.name, 'carol-runtime-0', ['true'], 'wireguard').code === 0, {
       timeout: 120_000,
       describe: 'carol runtime container running',
     });
     await check(
       'carol (ungoverned)',
       'carol-runtime-0',
-      'runtime',
+      'wireguard',
       'counter:9878 (by IP)',
       'tcp',
       podIp('counter'),
@@ -320,7 +336,7 @@ describe.runIf(canRunNetns())('firewall: NetworkPolicySpec rendered into enforce
     await check(
       'carol (ungoverned)',
       'carol-runtime-0',
-      'runtime',
+      'wireguard',
       `outside host ${OUT_IP}:8099`,
       'tcp',
       OUT_IP,

@@ -294,8 +294,9 @@ const downSteps: Step[] = [
         `tradingplatform/${PLATFORM}`,
         'configmap/ema-cross',
         `secret/${PLATFORM}-counter`,
+        'networkpolicyspec/demo-simulator',
       ]);
-      n((r.stdout || r.stderr).trim());
+      for (const line of (r.stdout || r.stderr).trim().split('\n')) n(line);
     },
   },
   { title: 'the Helm release (CRDs are kept by design)', run: () => uninstallChart({ kubeconfig }) },

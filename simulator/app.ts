@@ -118,7 +118,7 @@ export async function startSimulator(
       host: '127.0.0.1',
       port: enginePort,
       heartBtInt: config.fix.heartBtInt,
-      storeDir: join(config.dataDir, 'fix'),
+      ...(config.fix.persistSession ? { storeDir: join(config.dataDir, 'fix') } : {}),
       name: 'counter',
     }),
     (c) => new CounterSession(c as IJsFixConfig, counter),

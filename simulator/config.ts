@@ -29,8 +29,10 @@ export const SimulatorConfigSchema = z.object({
       host: z.string().default('0.0.0.0'),
       port: z.number().int().default(9878),
       heartBtInt: z.number().int().default(30),
+      /** Persist FIX sequence numbers and sent messages (file store). Default true; false only for load tests. */
+      persistSession: z.boolean().default(true),
     })
-    .default({ host: '0.0.0.0', port: 9878, heartBtInt: 30 }),
+    .default({ host: '0.0.0.0', port: 9878, heartBtInt: 30, persistSession: true }),
   admin: z
     .object({
       host: z.string().default('0.0.0.0'),

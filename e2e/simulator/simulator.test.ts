@@ -12,7 +12,13 @@ describe('simulator on the cluster', () => {
   const ns = useNamespace('e2e-sim');
 
   it('runs, serves FIX through Service counter, and keeps its data across a pod restart', async () => {
-    apply(simulatorManifests({ namespace: ns.name, accounts: [{ id: '80001234', compId: 'ALICE', password: 'e2e-pass' }] }), ns.name);
+    apply(
+      simulatorManifests({
+        namespace: ns.name,
+        accounts: [{ id: '80001234', compId: 'ALICE', password: 'e2e-pass' }],
+      }),
+      ns.name,
+    );
     const ready = () =>
       waitFor(
         () => {
@@ -47,12 +53,24 @@ describe('simulator on the cluster', () => {
     expect(out).toMatchObject({ logon: true, bids: 5, asks: 5 });
     expect(out.execTypes).toContain('F');
 
-    const acct = JSON.parse(exec(ns.name, 'counter-0', ['node', '-e', "fetch('http://127.0.0.1:8081/accounts/80001234').then(r=>r.text()).then(console.log)"]).stdout);
+    const acct = JSON.parse(
+      exec(ns.name, 'counter-0', [
+        'node',
+        '-e',
+        "fetch('http://127.0.0.1:8081/accounts/80001234').then(r=>r.text()).then(console.log)",
+      ]).stdout,
+    );
     expect(Object.keys(acct.positions).length).toBeGreaterThan(0);
 
     kubectl(['-n', ns.name, 'delete', 'pod', 'counter-0', '--wait=true']);
     await ready();
-    const again = JSON.parse(exec(ns.name, 'counter-0', ['node', '-e', "fetch('http://127.0.0.1:8081/accounts/80001234').then(r=>r.text()).then(console.log)"]).stdout);
+    const again = JSON.parse(
+      exec(ns.name, 'counter-0', [
+        'node',
+        '-e',
+        "fetch('http://127.0.0.1:8081/accounts/80001234').then(r=>r.text()).then(console.log)",
+      ]).stdout,
+    );
     expect(again.positions).toEqual(acct.positions);
     expect(again.balance).toBe(acct.balance);
   });

@@ -7,6 +7,7 @@ import { mulberry32 } from '../market/liquidity.ts';
 import { startTestSimulator } from '../testing.ts';
 import { encodeFix, fixTime, RawFixClient } from './raw-client.ts';
 
+const SOH = '\x01';
 let ctx: Awaited<ReturnType<typeof startTestSimulator>>;
 beforeAll(async () => {
   ctx = await startTestSimulator({
@@ -123,14 +124,16 @@ describe('after logon', () => {
           [34, 999999],
           [11, 'g'],
         ]);
-        const realLen = Number(/\x019=(\d+)/.exec(f)![1]);
+        const realLen = Number(new RegExp(`${SOH}9=(\\d+)`).exec(f)![1]);
         const badLen = (realLen + 1 + Math.floor(rnd() * 200)) % 300 || 1; // never the real length
         const badSum = f.replace(
-          /10=\d{3}\x01$/,
+          new RegExp(`10=\\d{3}${SOH}$`),
           (t) => `10=${String((Number(t.slice(3, 6)) + 1) % 256).padStart(3, '0')}\x01`,
         );
         c.write(
-          rnd() < 0.5 ? badSum : f.replace(/\x019=\d+/, `\x019=${badLen === realLen ? realLen + 1 : badLen}`),
+          rnd() < 0.5
+            ? badSum
+            : f.replace(new RegExp(`${SOH}9=\\d+`), `\x019=${badLen === realLen ? realLen + 1 : badLen}`),
         );
       } else {
         // a well-framed message with random fields, or a valid order with some fields mutated

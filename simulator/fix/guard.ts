@@ -13,6 +13,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 const SOH = 1;
 const MAX_BODY = 64 * 1024;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: FIX delimits fields with SOH (0x01)
 const FIELD_RE = /^[1-9]\d{0,8}=[^\x01]+$/;
 
 /** Result of scanning a buffer for one frame. */
@@ -54,6 +55,7 @@ export function scanFrame(buf: Buffer): FrameScan {
   const end = trailerStart + 7; // "10=ddd\x01"
   if (buf.length < end) return { kind: 'incomplete' };
   const trailer = buf.toString('latin1', trailerStart, end);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: FIX delimits fields with SOH (0x01)
   if (!/^10=\d{3}\x01$/.test(trailer)) return { kind: 'garbled', skip: nextStart(1) };
   let sum = 0;
   for (let i = 0; i < trailerStart; i++) sum += buf[i]!;
@@ -149,14 +151,14 @@ export function startGuard(o: GuardOptions): Promise<Guard> {
       if (pending.length > MAX_BODY * 2) pending = Buffer.alloc(0);
     });
     upstream.on('data', (d) => client.write(d));
-    const end = (why?: unknown) => {
+    const end = () => {
       client.destroy();
       upstream.destroy();
       sockets.delete(client);
       sockets.delete(upstream);
     };
-    client.on('close', () => end('client close'));
-    upstream.on('close', () => end('upstream close'));
+    client.on('close', end);
+    upstream.on('close', end);
     client.on('error', end);
     upstream.on('error', end);
   });

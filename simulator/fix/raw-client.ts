@@ -53,6 +53,7 @@ export class RawFixClient {
     socket.on('data', (d: string) => {
       this.buf += d;
       for (;;) {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: FIX delimits fields with SOH (0x01)
         const end = this.buf.search(/\x0110=\d{3}\x01/);
         if (end < 0) break;
         const msg = this.buf.slice(0, end + 8);

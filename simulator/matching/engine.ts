@@ -172,7 +172,7 @@ export class OrderBook {
           stopped = true;
           break;
         }
-        const q = n.remaining < left ? n.remaining : left;
+        const q = Math.min(n.remaining, left);
         n.remaining -= q;
         level.total -= q;
         left -= q;

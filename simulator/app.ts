@@ -21,6 +21,7 @@ import { newAccount } from './market/accounts.ts';
 import { SimClock } from './market/clock.ts';
 import { LiquidityModel } from './market/liquidity.ts';
 import { Market } from './market/market.ts';
+import { TickReplay } from './market/replay.ts';
 import { createMetrics } from './metrics.ts';
 import { Store } from './store/store.ts';
 
@@ -96,7 +97,11 @@ export async function startSimulator(
   );
   seedAccounts(market, config, log);
   const metrics = createMetrics();
-  const liquidity = config.liquidity.enabled ? new LiquidityModel(market, { seed: config.seed }) : undefined;
+  const replay = config.liquidity.replayCsv ? TickReplay.fromFile(config.liquidity.replayCsv) : undefined;
+  if (replay) log.info({ symbols: replay.symbols(), skipped: replay.skipped }, 'replaying CSV ticks');
+  const liquidity = config.liquidity.enabled
+    ? new LiquidityModel(market, { seed: config.seed, ...(replay ? { replay } : {}) })
+    : undefined;
   const counter = new Counter({
     market,
     store,

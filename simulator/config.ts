@@ -4,7 +4,7 @@
  *
  * Env: SIM_CONFIG, SIM_COMP_ID, SIM_FIX_PORT, SIM_ADMIN_PORT, SIM_DATA_DIR, SIM_SEED, SIM_CLOCK_MODE,
  * SIM_CLOCK_START (ISO), SIM_CLOCK_RATE, SIM_ALWAYS_OPEN (true/false), SIM_ADMIN_TOKEN,
- * SIM_ACCOUNTS (JSON list like the file's `accounts`), SIM_PASSWORD_<ACCOUNTID> (a seeded account's password).
+ * SIM_REPLAY_CSV (tick file), SIM_ACCOUNTS (JSON list like the file's `accounts`), SIM_PASSWORD_<ACCOUNTID> (a seeded account's password).
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -74,7 +74,12 @@ export const SimulatorConfigSchema = z.object({
     })
     .default({ alwaysOpen: true, holidays: [], initialSettlementCny: '612.00', spec: {} }),
   liquidity: z
-    .object({ enabled: z.boolean().default(true), intervalMs: z.number().int().positive().default(500) })
+    .object({
+      enabled: z.boolean().default(true),
+      intervalMs: z.number().int().positive().default(500),
+      /** CSV tick file (time,symbol,price) replayed as the fair price; see market/replay.ts. */
+      replayCsv: z.string().optional(),
+    })
     .default({ enabled: true, intervalMs: 500 }),
   accounts: z.array(account).default([]),
 });
@@ -104,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfi
   if (env.SIM_CLOCK_START) set(['clock', 'start'], env.SIM_CLOCK_START);
   if (env.SIM_CLOCK_RATE) set(['clock', 'rate'], Number(env.SIM_CLOCK_RATE));
   if (env.SIM_ALWAYS_OPEN) set(['market', 'alwaysOpen'], env.SIM_ALWAYS_OPEN === 'true');
+  if (env.SIM_REPLAY_CSV) set(['liquidity', 'replayCsv'], env.SIM_REPLAY_CSV);
   if (env.SIM_ACCOUNTS) set(['accounts'], JSON.parse(env.SIM_ACCOUNTS));
   const cfg = SimulatorConfigSchema.parse(raw);
   for (const a of cfg.accounts) {

@@ -33,6 +33,8 @@ export interface LiquidityOptions {
   stepTicks?: number;
   /** Probability of a house trade per step. Default 0.35. */
   tradeProbability?: number;
+  /** Replayed prices replace the random walk for the symbols they cover. */
+  replay?: { next(symbol: string): number | undefined };
 }
 
 export class LiquidityModel {
@@ -45,6 +47,7 @@ export class LiquidityModel {
   private readonly fair = new Map<string, number>();
   private readonly quotes = new Map<string, string[]>();
   private idSeq = 0;
+  private readonly replay: LiquidityOptions['replay'];
 
   constructor(market: Market, o: LiquidityOptions = {}) {
     this.market = market;
@@ -52,6 +55,7 @@ export class LiquidityModel {
     this.levels = o.levels ?? 5;
     this.stepTicks = o.stepTicks ?? 1.5;
     this.tradeP = o.tradeProbability ?? 0.35;
+    this.replay = o.replay;
   }
 
   /** Standard normal draw (Box–Muller). */
@@ -67,7 +71,9 @@ export class LiquidityModel {
     const tick = this.market.spec.tick;
     const anchor = inst.prevSettlement / tick;
     let f = this.fair.get(symbol) ?? (inst.last ?? inst.prevSettlement) / tick;
-    f += this.gauss() * this.stepTicks + (anchor - f) * 0.002;
+    const replayed = this.replay?.next(symbol);
+    if (replayed !== undefined) f = replayed / tick;
+    else f += this.gauss() * this.stepTicks + (anchor - f) * 0.002;
     const lo = inst.lower / tick + this.levels + 2;
     const hi = inst.upper / tick - this.levels - 2;
     f = Math.min(hi, Math.max(lo, f));

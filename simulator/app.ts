@@ -16,7 +16,7 @@ import { type SimulatorConfig, type SimulatorConfigInput, SimulatorConfigSchema 
 import { Counter } from './counter.ts';
 import { startGuard } from './fix/guard.ts';
 import { CounterSession } from './fix/session.ts';
-import { createFrameValidator } from './fix/validator.ts';
+import { createFrameTools } from './fix/validator.ts';
 import { newAccount } from './market/accounts.ts';
 import { SimClock } from './market/clock.ts';
 import { LiquidityModel } from './market/liquidity.ts';
@@ -130,11 +130,13 @@ export async function startSimulator(
     log.child({ component: 'fix' }),
   );
   await waitForListener('127.0.0.1', enginePort);
+  const frameTools = await createFrameTools(log);
+  counter.decodeFrame = frameTools.decode;
   const guard = await startGuard({
     host: config.fix.host,
     port: config.fix.port,
     targetPort: enginePort,
-    validate: await createFrameValidator(log),
+    validate: frameTools.validate,
     onMalformed: (m) => counter.reportMalformed(m.sender, m.seq, m.msgType, m.reason),
     onGarbled: (bytes, sample) => {
       metrics.garbled.inc(bytes);

@@ -51,6 +51,8 @@ export class Counter {
   readonly log: Logger;
   readonly compId: string;
   private readonly sessions = new Set<SessionPort>();
+  /** Decodes a stored raw FIX message (for resends); set by app.ts. */
+  decodeFrame: ((frame: Buffer) => Record<string, unknown> | undefined) | undefined;
   private readonly changedSymbols = new Set<string>();
 
   constructor(d: CounterDeps) {

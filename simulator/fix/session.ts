@@ -12,6 +12,9 @@ import {
 } from '../../common/fix/jspurefix.ts';
 import type { Counter, SessionPort } from '../counter.ts';
 
+/** Session-level message types: never resent, gap-filled instead. */
+const SESSION_TYPES = new Set(['0', '1', '2', '3', '4', '5', 'A']);
+
 export class CounterSession extends AsciiSession implements SessionPort {
   private readonly counter: Counter;
   account = '';
@@ -61,13 +64,31 @@ export class CounterSession extends AsciiSession implements SessionPort {
    * Resend from the persisted session store. jspurefix writes every sent message to the file store but
    * replays from a separate in-memory store that nothing fills, so it would answer every ResendRequest
    * with one gap fill. Pointing the resender at the file store replays application messages (with
-   * PossDupFlag=Y, session messages gap-filled) — also after a restart.
+   * PossDupFlag=Y and their original body; session messages gap-filled) — also after a restart.
    */
   protected override onResendRequest(view: MsgView): void {
     const ss = this.sessionStore;
+    const decode = this.counter.decodeFrame;
     const adapter = {
-      getSeqNumRange: (from: number, to?: number) =>
-        ss.getRange(from, to && to > 0 ? to : Number.MAX_SAFE_INTEGER),
+      // Application messages only, decoded here (jspurefix would resend them with an empty body); the
+      // session messages left out become SequenceReset-GapFill, as FIX requires.
+      getSeqNumRange: async (from: number, to?: number) => {
+        const recs = await ss.getRange(from, to && to > 0 ? to : Number.MAX_SAFE_INTEGER);
+        const out = [];
+        for (const r of recs) {
+          if (SESSION_TYPES.has(r.msgType)) continue;
+          if (!r.obj && r.encoded && decode) {
+            const raw = r.encoded.includes('\x01') ? r.encoded : r.encoded.replaceAll('|', '\x01');
+            const obj = decode(Buffer.from(raw, 'latin1'));
+            if (!obj) continue;
+            delete obj.StandardHeader;
+            delete obj.StandardTrailer;
+            r.obj = obj;
+          }
+          if (r.obj) out.push(r);
+        }
+        return out;
+      },
     } as unknown as IFixMsgStore;
     this.resender = new FixMsgAsciiStoreResend(adapter, this.config);
     super.onResendRequest(view);

@@ -152,8 +152,8 @@ public final class InteropClient implements Application {
         if (replays.size() >= 3) break;
         Thread.sleep(100);
       }
-      long dups = replays.stream().filter(m -> m.contains("\u000143=Y\u0001") && m.contains("\u000135=8\u0001")).count();
-      step("resend", dups > 0, replays.size() + " replayed messages, " + dups + " ExecutionReports with PossDupFlag=Y" + (dups > 0 ? "" : " " + String.join(" / ", replays).replace("\u0001", "|")));
+      long dups = replays.stream().filter(m -> m.contains("\u000143=Y\u0001") && m.contains("\u000135=8\u0001") && m.contains("\u000111=") && m.contains("\u000139=")).count();
+      step("resend", dups > 0, replays.size() + " replayed messages, " + dups + " ExecutionReports replayed whole with PossDupFlag=Y" + (dups > 0 ? "" : " " + String.join(" / ", replays).replace("\u0001", "|")));
       step("session-up", s.isLoggedOn() && Session.lookupSession(sb).isLoggedOn(), "both sessions still logged on");
     } finally {
       initiator.stop(true);

@@ -14,7 +14,6 @@ import type { Journal } from './journal/journal.ts';
 import { createEngineMetrics, type EngineMetrics } from './metrics.ts';
 import { type OmsEvent, OrderManager } from './oms/order-manager.ts';
 import { PositionBook } from './oms/positions.ts';
-import { isWorking } from './oms/state-machine.ts';
 import { RiskEngine } from './risk/risk-engine.ts';
 import { BarAggregator } from './strategy/bars.ts';
 import { StrategyHost } from './strategy/host.ts';
@@ -99,6 +98,20 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       else {
         metrics.riskRejections.inc({ code: r.code });
         host.log(strategy, 'warn', `order refused: ${r.code}: ${r.message}`);
+        // The strategy hears of its refused order as of any other (vn.py sends a REJECTED order too): a
+        // strategy that counts the orders it has in flight can stop waiting for one that will never exist.
+        // It never got a client order id, hence the empty one.
+        host.dispatchOrder(strategy, {
+          clOrdId: '',
+          instrument: req.instrument,
+          side: req.side,
+          offset: req.offset,
+          price: req.price,
+          quantity: req.quantity,
+          filledQuantity: 0,
+          status: 'rejected',
+          text: `${r.code}: ${r.message}`,
+        });
       }
     },
     cancelAll: (strategy) => {
@@ -385,8 +398,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     account,
     positions: () => book.all().map((p) => positionOf(p.instrument)),
     orders(filter = {}) {
-      let list = oms.orders();
-      if (filter.activeOnly) list = list.filter((o) => isWorking(o.status));
+      // Working orders come from the OMS's index: no walk over the session's whole order list.
+      let list = filter.activeOnly ? oms.workingOrderList(filter.instrument || undefined) : oms.orders();
       if (filter.instrument) list = list.filter((o) => o.instrument === filter.instrument);
       list = list.slice(-(filter.limit ?? 500)).reverse();
       return list.map(V.orderView);

@@ -84,4 +84,20 @@ describe('Journal', () => {
     k.close();
     expect(k.isOpen()).toBe(false);
   });
+
+  it('keeps cancel request ids one row each, and still reads the whole-map key older journals wrote', () => {
+    const p = tmp();
+    const j = openJournal(p);
+    j.tx(() => j.set('cancels', { 'OLD-1': 'OLD-0' })); // as written before the cancels table existed
+    j.tx(() => j.saveCancel('X-2', 'X-1'));
+    j.tx(() => j.saveCancel('X-4', 'X-3'));
+    j.close();
+    const k = openJournal(p);
+    expect(k.cancels()).toEqual([
+      ['OLD-1', 'OLD-0'],
+      ['X-2', 'X-1'],
+      ['X-4', 'X-3'],
+    ]);
+    k.close();
+  });
 });

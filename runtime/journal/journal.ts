@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS orders (clOrdId TEXT PRIMARY KEY, status TEXT NOT NUL
   updatedAt INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS fills (tradeId TEXT PRIMARY KEY, clOrdId TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cancels (cancelId TEXT PRIMARY KEY, clOrdId TEXT NOT NULL);
 `;
 
 /** The journal of one runtime. Synchronous API on purpose: a write returns only once it is durable. */
@@ -73,14 +74,20 @@ export class Journal {
       getMeta,
       setMeta: this.#db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       event: this.#db.prepare('INSERT INTO events (time, kind, clOrdId, data) VALUES (?, ?, ?, ?)'),
+      // An update in place keeps the row (and its rowid): `orders()` stays oldest first. INSERT OR REPLACE
+      // would delete and re-insert, moving every updated order to the end.
       upsertOrder: this.#db.prepare(
-        'INSERT OR REPLACE INTO orders (clOrdId, status, data, updatedAt) VALUES (?, ?, ?, ?)',
+        `INSERT INTO orders (clOrdId, status, data, updatedAt) VALUES (?, ?, ?, ?)
+         ON CONFLICT(clOrdId) DO UPDATE SET status = excluded.status, data = excluded.data,
+         updatedAt = excluded.updatedAt`,
       ),
       getOrder: this.#db.prepare('SELECT data FROM orders WHERE clOrdId = ?'),
       allOrders: this.#db.prepare('SELECT data FROM orders ORDER BY rowid'),
       fillExists: this.#db.prepare('SELECT 1 FROM fills WHERE tradeId = ?'),
       insertFill: this.#db.prepare('INSERT INTO fills (tradeId, clOrdId, data) VALUES (?, ?, ?)'),
       allFills: this.#db.prepare('SELECT data FROM fills ORDER BY rowid'),
+      insertCancel: this.#db.prepare('INSERT OR REPLACE INTO cancels (cancelId, clOrdId) VALUES (?, ?)'),
+      allCancels: this.#db.prepare('SELECT cancelId, clOrdId FROM cancels ORDER BY rowid'),
       kvGet: this.#db.prepare('SELECT value FROM kv WHERE key = ?'),
       kvSet: this.#db.prepare('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)'),
       events: this.#db.prepare(
@@ -152,6 +159,25 @@ export class Journal {
   /** Every fill, oldest first. */
   fills(): Fill[] {
     return (this.#stmts.allFills.all() as Array<{ data: string }>).map((r) => JSON.parse(r.data) as Fill);
+  }
+
+  /**
+   * Records which order a cancel request (its own client order id) cancels: one row per cancel, so a cancel
+   * writes only its own entry, however many came before it.
+   */
+  saveCancel(cancelId: ClOrdId, clOrdId: ClOrdId): void {
+    this.#stmts.insertCancel.run(cancelId, clOrdId);
+  }
+
+  /**
+   * Every cancel request id → the order it cancels, oldest first. Includes the map that journals written
+   * before the `cancels` table kept whole under the `cancels` key, so an upgraded runtime still recognises
+   * the answers to cancels it sent before the upgrade.
+   */
+  cancels(): Array<[ClOrdId, ClOrdId]> {
+    const legacy = Object.entries(this.get<Record<string, string>>('cancels') ?? {});
+    const rows = this.#stmts.allCancels.all() as Array<{ cancelId: string; clOrdId: string }>;
+    return [...legacy, ...rows.map((r): [ClOrdId, ClOrdId] => [r.cancelId, r.clOrdId])];
   }
 
   /** Reads a JSON value (strategy state, position snapshot, trading day). */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RuntimeConfigSchema } from '../../common/runtime-config.ts';
 import { makeCalendar } from '../../common/shfe/index.ts';
 import type { ExecutionReport, Order, Tick } from '../domain/types.ts';
@@ -236,5 +236,65 @@ describe('OrderManager', () => {
     const r = oms.submit({ ...buy, price: 61201 }, () => journal.set('strategy:s:state', { n: 2 }));
     expect(r).toMatchObject({ ok: false, code: 'PRICE_OFF_TICK' });
     expect(journal.get('strategy:s:state')).toEqual({ n: 2 });
+  });
+
+  it('an order costs one commit before the hand-over: strategy state, order and risk counters together', async () => {
+    const { gw, oms, journal } = setup();
+    await oms.refreshFunds();
+    const tx = vi.spyOn(journal, 'tx');
+    const atSend: Array<{ commits: number; durable: unknown }> = [];
+    const send = gw.sendOrder.bind(gw);
+    gw.sendOrder = (o) => {
+      atSend.push({
+        commits: tx.mock.calls.length,
+        durable: {
+          order: journal.getOrder(o.clOrdId)?.status,
+          state: journal.get('strategy:s:state'),
+          ordersToday: journal.get<{ ordersToday: number }>('risk:counters')?.ordersToday,
+        },
+      });
+      send(o);
+    };
+    oms.submit(buy, () => journal.set('strategy:s:state', { n: 1 }));
+    expect(atSend).toEqual([
+      { commits: 1, durable: { order: 'pendingNew', state: { n: 1 }, ordersToday: 1 } },
+    ]);
+    expect(tx).toHaveBeenCalledTimes(1); // nothing more after the hand-over either
+  });
+
+  it('a cancel costs one commit, writes only its own cancel entry, and counts it before it is sent', async () => {
+    const { gw, oms, journal } = setup();
+    await oms.refreshFunds();
+    oms.submit({ ...buy, quantity: 1 });
+    oms.submit({ ...buy, quantity: 1, price: 61198 });
+    const [a, b] = gw.sent as [Order, Order];
+    const tx = vi.spyOn(journal, 'tx');
+    const set = vi.spyOn(journal, 'set');
+    const saveCancel = vi.spyOn(journal, 'saveCancel');
+    const cancelsAtSend: unknown[] = [];
+    const cancelOrder = gw.cancelOrder.bind(gw);
+    gw.cancelOrder = (id, o) => {
+      cancelsAtSend.push(
+        journal.get<{ cancelsToday: Record<string, number> }>('risk:counters')?.cancelsToday,
+      );
+      cancelOrder(id, o);
+    };
+    expect(oms.cancel(a.clOrdId).ok).toBe(true);
+    expect(oms.cancel(b.clOrdId).ok).toBe(true);
+    expect(tx).toHaveBeenCalledTimes(2);
+    expect(cancelsAtSend).toEqual([{ au2606: 1 }, { au2606: 2 }]);
+    expect(saveCancel.mock.calls).toEqual(gw.cancels.map((c) => [c.cancelClOrdId, c.order.clOrdId]));
+    expect(set.mock.calls.map(([k]) => k)).toEqual(['risk:counters', 'risk:counters']); // no whole cancel map
+    expect(journal.getOrder(a.clOrdId)?.status).toBe('pendingCancel');
+    // A restarted manager still maps the counter's answer (sent with the cancel's own id) to the order.
+    const restarted = setup(journal);
+    restarted.oms.onExecution(
+      exec(a, {
+        execType: 'cancelled',
+        clOrdId: gw.cancels[0]!.cancelClOrdId,
+        status: 'cancelled',
+      }),
+    );
+    expect(restarted.oms.get(a.clOrdId)?.status).toBe('cancelled');
   });
 });

@@ -8,6 +8,15 @@
  * before positions and strategies see it. After a crash the journal therefore knows every order that could
  * have reached the counter; reconciliation asks the counter about each one still open and settles it.
  * Orders are never re-sent automatically: one the counter never saw is closed as rejected, with an alert.
+ *
+ * One commit per decision: an accepted order is journaled in ONE transaction with everything it changes —
+ * the strategy state it came from, the risk decision and its alerts, the order (each leg) and the risk
+ * counters that count it — and only then handed to the gateway; a cancel likewise (its id, the order's
+ * pending-cancel state, the counters). The counters therefore count an order or cancel from the moment it
+ * is durable, even if the hand-over then fails (conservative: the daily lines can only be reached early).
+ *
+ * Working orders are kept in an index (./working-index.ts) maintained on every state change, so risk checks,
+ * bulk cancels and reconciliation cost O(working orders), not O(orders of the session).
  */
 import { DEFAULT_AU_SPEC, fee, splitClose } from '../../common/shfe/index.ts';
 import { type ErrorCode, refuse } from '../domain/errors.ts';
@@ -30,6 +39,7 @@ import type { Journal } from '../journal/journal.ts';
 import type { RiskContext, RiskEngine, WorkingOrder } from '../risk/risk-engine.ts';
 import { legLots, type PositionBook } from './positions.ts';
 import { isWorking, type OrderEvent, transition } from './state-machine.ts';
+import { WorkingIndex } from './working-index.ts';
 
 /** A request for an order, before risk checks and the close split. */
 export interface OrderIntent {
@@ -74,6 +84,7 @@ const EMPTY_FUNDS = (): CounterFunds => ({ accountId: '', balance: 0, available:
 export class OrderManager {
   readonly #d: OrderManagerDeps;
   readonly #orders = new Map<ClOrdId, Order>();
+  readonly #working = new WorkingIndex();
   /** Cancel request id → the order it cancels. */
   readonly #cancels = new Map<ClOrdId, ClOrdId>();
   #funds: CounterFunds = EMPTY_FUNDS();
@@ -86,13 +97,12 @@ export class OrderManager {
   /** Loads orders, fills, positions, funds and risk counters from the journal (startup and crash recovery). */
   recover(): void {
     const j = this.#d.journal;
-    for (const o of j.orders()) this.#orders.set(o.clOrdId, o);
+    for (const o of j.orders()) this.#put(o);
     this.#fills.push(...j.fills());
     const snap = j.get<ReturnType<PositionBook['snapshot']>>('positions');
     if (snap) this.#d.book.restore(snap);
     this.#funds = j.get<CounterFunds>('funds') ?? EMPTY_FUNDS();
-    for (const [k, v] of Object.entries(j.get<Record<string, string>>('cancels') ?? {}))
-      this.#cancels.set(k, v);
+    for (const [k, v] of j.cancels()) this.#cancels.set(k, v);
     const counters = j.get<Parameters<RiskEngine['restore']>[0]>('risk:counters');
     const paused = j.get<{ reason: string } | null>('risk:paused');
     if (counters) this.#d.risk.restore(counters, paused ?? undefined);
@@ -132,17 +142,26 @@ export class OrderManager {
     return this.#funds;
   }
 
-  /** Working orders in the risk engine's shape. */
-  workingOrders(): WorkingOrder[] {
-    return this.orders()
-      .filter((o) => isWorking(o.status))
-      .map((o) => ({
-        instrument: o.instrument,
-        side: o.side,
-        offset: o.offset,
-        price: o.price,
-        leaves: o.quantity - o.filledQuantity,
-      }));
+  /**
+   * Working (not terminal) orders, oldest first, from the index.
+   * @param instrument only this contract's; default all
+   */
+  workingOrderList(instrument?: string): Order[] {
+    return this.#working.list(instrument);
+  }
+
+  /**
+   * Working orders in the risk engine's shape.
+   * @param instrument only this contract's; default all
+   */
+  workingOrders(instrument?: string): WorkingOrder[] {
+    return this.#working.list(instrument).map((o) => ({
+      instrument: o.instrument,
+      side: o.side,
+      offset: o.offset,
+      price: o.price,
+      leaves: o.quantity - o.filledQuantity,
+    }));
   }
 
   /** Today's PnL in fen: realized + unrealized − commissions, all instruments. */
@@ -162,7 +181,8 @@ export class OrderManager {
     return {
       now: this.#d.now(),
       position: p,
-      workingOrders: this.workingOrders(),
+      // Every check on working orders concerns the order's own contract, so the others are left out.
+      workingOrders: this.workingOrders(instrument),
       available: this.#funds.available,
       ...(t ? { lastPrice: t.lastPrice } : {}),
       ...(t?.upperLimit !== undefined ? { upperLimit: t.upperLimit } : {}),
@@ -182,12 +202,13 @@ export class OrderManager {
     const now = this.#d.now();
     const ctx = this.riskContext(intent.instrument);
     const decision = risk.checkOrder(intent, ctx);
-    for (const a of decision.alerts) this.#alert(a);
     const refused = (code: ErrorCode, message: string): OmsResult<Order[]> => {
       journal.tx(() => {
         alsoJournal?.();
+        for (const a of decision.alerts) journal.append('alert', a);
         journal.append('riskRejected', { intent, code, message });
       });
+      this.#emitAlerts(decision.alerts);
       return { ok: false, code, message };
     };
     if (!decision.ok) return refused(decision.code, decision.message);
@@ -200,10 +221,14 @@ export class OrderManager {
       const r = refuse('INSUFFICIENT_POSITION');
       return refused(r.code, r.message);
     }
+    // Counted before the commit so the counters in it include these orders (see the module comment).
+    const alerts = [...decision.alerts];
+    for (const _ of legs) alerts.push(...risk.orderSent(now));
     const orders = journal.tx(() => {
       alsoJournal?.();
+      for (const a of alerts) journal.append('alert', a);
       journal.append('riskAccepted', { intent });
-      return legs.map(([offset, quantity]) => {
+      const made = legs.map(([offset, quantity]) => {
         const o: Order = {
           clOrdId: journal.nextClOrdId(),
           instrument: intent.instrument,
@@ -222,9 +247,12 @@ export class OrderManager {
         journal.saveOrder(o, 'orderNew');
         return o;
       });
+      this.#journalRiskCounters();
+      return made;
     });
+    this.#emitAlerts(alerts);
     for (const o of orders) {
-      this.#orders.set(o.clOrdId, o);
+      this.#put(o);
       try {
         gateway.sendOrder(o);
       } catch (e) {
@@ -232,8 +260,6 @@ export class OrderManager {
         this.#apply(o, 'rejected', `not sent: ${(e as Error).message}`);
         continue;
       }
-      for (const a of risk.orderSent(now)) this.#alert(a);
-      this.#saveRiskCounters();
       this.#d.onEvent({ type: 'order', order: o });
     }
     return { ok: true, value: orders };
@@ -246,8 +272,8 @@ export class OrderManager {
     const leg = intent.side === 'sell' ? p.long : p.short;
     let today = leg.today;
     let yest = leg.yesterday;
-    for (const w of this.workingOrders())
-      if (w.instrument === intent.instrument && w.side === intent.side) {
+    for (const w of this.workingOrders(intent.instrument))
+      if (w.side === intent.side) {
         if (w.offset === 'close-today') today -= w.leaves;
         else if (w.offset !== 'open') yest -= w.leaves;
       }
@@ -276,29 +302,31 @@ export class OrderManager {
       return { ok: false, code: d.code, message: d.message };
     }
     if (gateway.status().state !== 'loggedOn') return refuse('NOT_CONNECTED');
+    const next = this.#advance(o, 'cancelRequested');
+    if (!next) return refuse('ORDER_NOT_WORKING', `It is ${o.status}.`);
+    // One commit: the cancel's id, the order's pending-cancel state and the counters that count it.
+    const alerts = [...d.alerts, ...risk.cancelSent(o.instrument, leaves, now)];
     const cancelId = journal.tx(() => {
       const id = journal.nextClOrdId();
-      this.#cancels.set(id, clOrdId);
-      journal.set('cancels', Object.fromEntries(this.#cancels));
+      journal.saveCancel(id, clOrdId);
+      journal.saveOrder(next, 'order:cancelRequested', { cancelId: id });
+      for (const a of alerts) journal.append('alert', a);
+      this.#journalRiskCounters();
       return id;
     });
-    this.#apply(o, 'cancelRequested', undefined, { cancelId });
+    this.#cancels.set(cancelId, clOrdId);
+    this.#commit(o, next);
     gateway.cancelOrder(cancelId, o);
-    for (const a of risk.cancelSent(o.instrument, leaves, now)) this.#alert(a);
-    this.#saveRiskCounters();
+    this.#emitAlerts(alerts);
     return { ok: true, value: o };
   }
 
   /** Bulk cancel: every working order of one instrument, or all. Returns how many were requested. */
   cancelAll(instrument?: string, origin?: string): number {
     let n = 0;
-    for (const o of this.orders())
-      if (
-        isWorking(o.status) &&
-        o.status !== 'pendingCancel' &&
-        (!instrument || o.instrument === instrument) &&
-        (!origin || o.origin === origin)
-      )
+    // A copy of the working orders: each cancel changes the index while we walk it.
+    for (const o of this.#working.list(instrument || undefined))
+      if (isWorking(o.status) && o.status !== 'pendingCancel' && (!origin || o.origin === origin))
         if (this.cancel(o.clOrdId, true).ok) n++;
     return n;
   }
@@ -397,6 +425,7 @@ export class OrderManager {
       journal.set('positions', book.snapshot());
     });
     Object.assign(o, next);
+    this.#working.track(o);
     this.#fills.push(fill);
     if (!to)
       this.#alert(
@@ -413,6 +442,16 @@ export class OrderManager {
   }
 
   #apply(o: Order, event: OrderEvent, text?: string, data?: unknown): void {
+    const next = this.#advance(o, event, text);
+    if (!next) return;
+    this.#d.journal.tx(() =>
+      this.#d.journal.saveOrder(next, `order:${event}`, data ?? { status: next.status, text }),
+    );
+    this.#commit(o, next);
+  }
+
+  /** The order after `event` (not yet applied), or undefined — with an alert — when the table forbids it. */
+  #advance(o: Order, event: OrderEvent, text?: string): Order | undefined {
     const to = transition(o.status, event, o.filledQuantity);
     if (!to) {
       this.#alert(
@@ -423,12 +462,22 @@ export class OrderManager {
           o.instrument,
         ),
       );
-      return;
+      return undefined;
     }
-    const next: Order = { ...o, status: to, updatedAt: this.#d.now(), ...(text ? { text } : {}) };
-    this.#d.journal.tx(() => this.#d.journal.saveOrder(next, `order:${event}`, data ?? { status: to, text }));
+    return { ...o, status: to, updatedAt: this.#d.now(), ...(text ? { text } : {}) };
+  }
+
+  /** Applies a journaled state change in memory (order, index) and tells the runtime. */
+  #commit(o: Order, next: Order): void {
     Object.assign(o, next);
+    this.#working.track(o);
     this.#d.onEvent({ type: 'order', order: o });
+  }
+
+  /** Registers an order (new or recovered) in the list and, while it works, in the index. */
+  #put(o: Order): void {
+    this.#orders.set(o.clOrdId, o);
+    this.#working.track(o);
   }
 
   /** Settles an order from the counter's status answer (reconciliation). */
@@ -492,7 +541,7 @@ export class OrderManager {
   async reconcile(): Promise<number> {
     const { gateway, book } = this.#d;
     let mismatches = 0;
-    const open = this.orders().filter((o) => isWorking(o.status));
+    const open = this.#working.list();
     if (open.length > 0) {
       const reports = await gateway.requestOrderStatus(open);
       for (const r of reports) {
@@ -555,11 +604,18 @@ export class OrderManager {
     return f;
   }
 
-  /** Daily order/cancel counts survive a restart (the 500-cancel line must hold across one). */
-  #saveRiskCounters(): void {
-    const j = this.#d.journal;
+  /**
+   * Daily order/cancel counts survive a restart (the 500-cancel line must hold across one). Written inside
+   * the caller's transaction. The object is small (a few numbers per contract), so it is written whole.
+   */
+  #journalRiskCounters(): void {
     const { actionsLastSecond: _, ...c } = this.#d.risk.counters(this.#d.now());
-    j.tx(() => j.set('risk:counters', c));
+    this.#d.journal.set('risk:counters', c);
+  }
+
+  /** Tells the runtime about alerts already journaled by the caller. */
+  #emitAlerts(alerts: readonly Alert[]): void {
+    for (const a of alerts) this.#d.onEvent({ type: 'alert', alert: a });
   }
 
   #mkAlert(level: Alert['level'], code: string, message: string, instrument?: string): Alert {

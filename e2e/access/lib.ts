@@ -98,7 +98,10 @@ export async function ensureOperator(namespace?: string): Promise<Manager | unde
   installCrds();
   if (!operatorPods().length || !leader() || !deployedAccessEnabled()) await deployOperatorWithAccess();
   const running = deployedControllers();
-  const missing = ['investoraccess', 'firewall'].filter((c) => !running.has(c));
+  // The firewall always runs here too (scoped to the test's namespace): on a shared cluster the deployed
+  // operator's controller list can change under a running test, and an absent firewall would let traffic
+  // through that the tests expect blocked. Two firewall writers apply identical objects under one manager.
+  const missing = ['investoraccess', 'firewall'].filter((c) => c === 'firewall' || !running.has(c));
   if (!missing.length) return undefined;
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath());

@@ -16,7 +16,9 @@ describe('tick-to-order harness on the real engine', () => {
     const r = await measureLatency({ ticks, rate: 2_000, fast: 5, slow: 20, synchronous: 'NORMAL', dir });
     expect(r.strategyState).toBe('running');
     expect(r.drainTimedOut).toBe(false);
-    expect(r.orders).toBeGreaterThan(5);
+    // The sample sends no entry while another is working, so on a loaded machine (fills reaching its worker
+    // after the whole 0.2 s feed) only the first long and short entries are certain; more is a bonus.
+    expect(r.orders).toBeGreaterThanOrEqual(2);
     expect(r.unattributed).toBe(0);
     expect(r.latenciesUs.length).toBe(r.orders);
     for (const v of r.latenciesUs) expect(v).toBeGreaterThan(0);

@@ -13,10 +13,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{operator,runtime,simulator,sidecar,cluster,common,scripts,bench,charts,cli,docs}/**/*.test.ts'],
+          include: [
+            '{operator,runtime,simulator,sidecar,cluster,common,scripts,bench,charts,cli,docs}/**/*.test.ts',
+          ],
           exclude: ['**/node_modules/**', 'e2e/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // Some unit tests start real processes (a FIX counter, a browser) on a 2-core machine: one retry
+          // absorbs a scheduling hiccup; a real failure fails twice and is reported.
+          retry: 1,
         },
       },
       {
@@ -26,6 +31,8 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,
+          // A real cluster converges asynchronously (NetworkPolicies, kubelet, DNS): one retry, never more.
+          retry: 1,
           sequence: { concurrent: false },
         },
       },

@@ -9,7 +9,7 @@
  * Flags: --unit-only skips steps 1–3 and the e2e project (for a quick loop while developing).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const repo = join(import.meta.dirname, '..');
@@ -45,30 +45,53 @@ if (!unitOnly) {
 
 const resultsDir = join(repo, '.tmp');
 mkdirSync(resultsDir, { recursive: true });
-const resultsFile = join(resultsDir, 'vitest-results.json');
-const vitestArgs = [
-  'vitest',
-  'run',
-  ...(unitOnly ? ['--project', 'unit'] : []),
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${resultsFile}`,
-  ...passthrough,
-];
-const started = Date.now();
-const r = spawnSync('npx', vitestArgs, { cwd: repo, stdio: 'inherit', env });
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-try {
-  const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  passed = report.numPassedTests;
-  failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
-  skipped = report.numPendingTests + report.numTodoTests;
-} catch {
-  failed = Math.max(failed, 1);
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
 }
-if (r.status !== 0 && failed === 0) failed = 1;
-console.log(`\nTests took ${((Date.now() - started) / 1000).toFixed(0)}s`);
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+
+/** Runs one vitest project; the unit layer runs before the e2e layer so neither slows the other. */
+function runProject(project: string): Counts {
+  const resultsFile = join(resultsDir, `vitest-${project}.json`);
+  rmSync(resultsFile, { force: true });
+  const args = [
+    'vitest',
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${resultsFile}`,
+    ...passthrough,
+  ];
+  const started = Date.now();
+  console.log(`\n▶ ${project} tests: npx ${args.join(' ')}`);
+  const r = spawnSync('npx', args, { cwd: repo, stdio: 'inherit', env });
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
+  try {
+    const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    counts.passed = report.numPassedTests;
+    counts.failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+    counts.skipped = report.numPendingTests + report.numTodoTests;
+  } catch {
+    counts.failed = 1;
+  }
+  if (r.status !== 0 && counts.failed === 0) counts.failed = 1;
+  const secs = ((Date.now() - started) / 1000).toFixed(0);
+  console.log(`${project} tests took ${secs}s: ${counts.passed} passed, ${counts.failed} failed`);
+  return counts;
+}
+
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+for (const project of unitOnly ? ['unit'] : ['unit', 'e2e']) {
+  const c = runProject(project);
+  total.passed += c.passed;
+  total.failed += c.failed;
+  total.skipped += c.skipped;
+}
+console.log(
+  `\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
+);
+process.exit(total.failed === 0 && total.passed > 0 ? 0 : 1);

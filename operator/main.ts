@@ -13,13 +13,15 @@
  *                                             (default: only those without the label)
  *   AURUM_WATCH_NAMESPACE                     watch one namespace only (default: all)
  *   AURUM_RESYNC_SECONDS                      full relist period of every informer (default 300)
- *   AURUM_CONTROLLERS                         comma-separated subset of: tradingplatform, firewall (default all)
+ *   AURUM_CONTROLLERS                         comma-separated subset of: tradingplatform, firewall,
+ *                                             investoraccess (default all)
  *   LOG_LEVEL                                 pino level (default info)
  */
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '../common/log.ts';
 import { loadOperatorConfig } from './config.ts';
+import { registerInvestorAccessController } from './controllers/investoraccess/register.ts';
 import { registerFirewallControllers } from './controllers/networkpolicyspec/register.ts';
 import { registerTradingPlatformController } from './controllers/tradingplatform/register.ts';
 import { systemClock } from './kube/clock.ts';
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   });
   const events = new KubeEventRecorder({ client: mgr.client, clock: systemClock, log, instance: identity });
   const enabled = new Set(
-    (process.env.AURUM_CONTROLLERS ?? 'tradingplatform,firewall').split(',').map((s) => s.trim()),
+    (process.env.AURUM_CONTROLLERS ?? 'tradingplatform,firewall,investoraccess').split(',').map((s) => s.trim()),
   );
   if (enabled.has('tradingplatform')) {
     registerTradingPlatformController(mgr, {
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     });
   }
   if (enabled.has('firewall')) registerFirewallControllers(mgr, { config });
+  if (enabled.has('investoraccess')) registerInvestorAccessController(mgr, { config });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -35,7 +35,7 @@ export function installCrds(): void {
   kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(repo, 'crds')]);
 }
 
-/** Controllers the deployed operator runs (its AURUM_CONTROLLERS, default tradingplatform,firewall). */
+/** Controllers the deployed operator runs (its AURUM_CONTROLLERS; operator/main.ts's default is all three). */
 function deployedControllers(): Set<string> {
   const r = kubectl(['-n', OPERATOR_NS, 'get', 'deployment', 'aurum-operator', '-o', 'json'], {
     check: false,
@@ -45,7 +45,7 @@ function deployedControllers(): Set<string> {
     spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
   };
   const env = dep.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'AURUM_CONTROLLERS')?.value;
-  return new Set((env ?? 'tradingplatform,firewall').split(',').map((x) => x.trim()));
+  return new Set((env ?? 'tradingplatform,firewall,investoraccess').split(',').map((x) => x.trim()));
 }
 
 /**

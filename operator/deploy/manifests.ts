@@ -200,5 +200,10 @@ export function toYaml(objects: object[]): string {
 
 if (import.meta.main) {
   const stub = process.argv.includes('--stub-runtime');
-  process.stdout.write(toYaml(operatorManifests(stub ? { config: STUB_RUNTIME_CONFIG } : {})));
+  // Installing without Helm: the operator plus the admission policy that confines every runtime identity to
+  // switching its own profile (the chart ships the same objects from the same builder).
+  const { renderRuntimeAdmissionPolicy } = await import('../render/runtime-identity.ts');
+  process.stdout.write(
+    toYaml([...operatorManifests(stub ? { config: STUB_RUNTIME_CONFIG } : {}), ...renderRuntimeAdmissionPolicy()]),
+  );
 }

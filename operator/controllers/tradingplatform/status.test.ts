@@ -102,3 +102,28 @@ describe('TradingPlatform status', () => {
     expect(second).toEqual(first);
   });
 });
+
+describe('TradingPlatform status with a failing WireGuard sidecar', () => {
+  it('is Degraded with the sidecar reason when AccessReady reports SidecarFailed', () => {
+    const tp = samplePlatform();
+    tp.status = {
+      conditions: [
+        {
+          type: 'AccessReady',
+          status: 'False',
+          reason: 'SidecarFailed',
+          message: 'wireguard-go: /dev/net/tun missing',
+          lastTransitionTime: now.toISOString(),
+        },
+      ],
+    } as never;
+    const a = assess(obs({ tp, pod: pod({ running: true, ready: false }) }));
+    expect(a.phase).toBe('Degraded');
+    const ready = a.conditions.find((c) => c.type === 'Ready')!;
+    expect([ready.status, ready.reason, ready.message]).toEqual([
+      'False',
+      'SidecarFailed',
+      'wireguard-go: /dev/net/tun missing',
+    ]);
+  });
+});

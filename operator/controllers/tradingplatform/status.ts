@@ -208,6 +208,19 @@ export function assess(o: Observation): { conditions: ConditionInput[]; phase: P
     };
     phase = 'Ready';
   }
+  // The access controller reports a WireGuard sidecar that cannot start its tunnel (AccessReady/SidecarFailed):
+  // the platform is then Degraded with the sidecar's own words, whatever the runtime container says.
+  const sidecar = o.tp.status?.conditions?.find((c) => c.type === 'AccessReady');
+  if (!paused && phase !== 'Failed' && sidecar?.status === 'False' && sidecar.reason === 'SidecarFailed') {
+    r = {
+      ready: false,
+      progressing: false,
+      stalled: false,
+      reason: 'SidecarFailed',
+      message: sidecar.message ?? '',
+    };
+    phase = 'Degraded';
+  }
   return { conditions: [...kstatusConditions(r), runtime, counter], phase };
 }
 

@@ -192,6 +192,12 @@ const RiskSpec = z
       .max(1_000_000_000_000)
       .default(50000)
       .describe('CNY (integer yuan); beyond this loss in a trading day the runtime stops opening positions.'),
+    tradingHours: z
+      .enum(['exchange', 'always'])
+      .default('exchange')
+      .describe(
+        'exchange: refuse orders outside SHFE sessions (the default, as a real counter would). always: accept them at any hour, for a counter simulator that keeps its market open (demos, tests, paper trading).',
+      ),
   })
   .prefault({})
   .describe('Limits the runtime enforces before any order leaves the pod.')

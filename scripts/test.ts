@@ -3,6 +3,7 @@
  *   1. host prerequisites (apt packages, Docker engine)      npm run setup
  *   2. the local single-node cluster                          npm run cluster -- up
  *   3. the project's images, loaded into the cluster          npm run images
+ *      and helm (for the chart's tests)                       node charts/helm.ts
  *   4. every test: unit beside the code, e2e on the cluster   vitest run
  * It ends with the plain line "N passed, N failed" that CI reads.
  *
@@ -40,6 +41,7 @@ if (!unitOnly) {
   step('host prerequisites', 'node', ['scripts/setup-host.ts']);
   step('local cluster', 'node', ['cluster/cli.ts', 'up']);
   step('images', 'node', ['runtime-image/build.ts']);
+  step('helm (built from its Go module once, then cached)', 'node', ['charts/helm.ts']);
   env.KUBECONFIG = kubeconfigPath();
 }
 

@@ -69,8 +69,21 @@ const gen: CredentialGenerators = {
   hash: async (pw) => `scrypt$1024$8$1$c2FsdA==$${Buffer.from(pw).toString('base64')}`,
 };
 
-function setup() {
+function setup(judged = true) {
   const tp = samplePlatform();
+  // The TradingPlatform controller's first verdict; platform status from this controller waits for it.
+  if (judged)
+    tp.status = {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'Provisioning',
+          message: '',
+          lastTransitionTime: '2026-11-25T00:00:00Z',
+        },
+      ],
+    } as never;
   const caches = {
     TradingPlatform: new FakeCache(),
     InvestorAccess: new FakeCache<InvestorAccessObject>(),
@@ -155,6 +168,14 @@ describe('InvestorAccessReconciler', () => {
     api.writes = [];
     await r.reconcile(ctx, req);
     expect(api.writes).toEqual([]);
+  });
+
+  it('holds the platform status until the TradingPlatform controller has judged the platform (kstatus)', async () => {
+    const { make, access, ctx, req, caches } = setup(false);
+    access('alice-laptop');
+    const result = await make().reconcile(ctx, req);
+    expect((caches.TradingPlatform.get('investors/alice') as any).status).toBeUndefined();
+    expect(result?.requeueAfter).toBeLessThanOrEqual(1000);
   });
 
   it('reuses credentials when a later write failed (no second key for the same investor)', async () => {

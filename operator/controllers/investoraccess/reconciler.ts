@@ -43,6 +43,7 @@ import {
   wireguardEndpoint,
   wireguardServiceName,
 } from '../../render/sidecar-service.ts';
+import { hasReadyCondition } from '../networkpolicyspec/reconciler.ts';
 import { ACCESS_MANAGER, applyAs } from '../networkpolicyspec/ssa.ts';
 import {
   type CredentialGenerators,
@@ -210,12 +211,15 @@ export class InvestorAccessReconciler implements Reconciler {
       if (o?.address) await this.applySecret(accessSecret(a, o.address), stored[i]);
       if (o) await this.writeAccessStatus(a, accessConditions(o), o.address);
     }
-    await this.writePlatformStatus(tp, pod, endpoint, pool);
+    // Platform status only after the TradingPlatform controller's first verdict (see hasReadyCondition).
+    const platformJudged = hasReadyCondition(tp);
+    if (platformJudged) await this.writePlatformStatus(tp, pod, endpoint, pool);
     if (plan.outcomes.some((o) => o.state === 'Active'))
       ctx.log.debug({ peers: plan.peers.length }, 'access reconciled');
     const waits: number[] = [];
     if (plan.nextExpiry) waits.push(Math.max(Date.parse(plan.nextExpiry) - now.getTime() + 50, 100));
     if (!endpoint) waits.push(5000);
+    if (!platformJudged) waits.push(1000);
     return waits.length ? { requeueAfter: Math.min(...waits, MAX_REQUEUE_MS) } : undefined;
   }
 

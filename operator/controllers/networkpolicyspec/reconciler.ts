@@ -120,6 +120,9 @@ export class FirewallReconciler implements Reconciler {
       ctx.log.info({ policy: p.metadata.name, governedBy }, 'network policy applied');
     }
     if (!governedBy.length) await this.pruneAllow(ctx, req);
+    // kstatus reads a status with conditions but no Ready as Current: GitOps tools would call a platform healthy
+    // before the TradingPlatform controller has judged it. Wait for that controller's first status write.
+    if (!hasReadyCondition(tp)) return { requeueAfter: 1000 };
     await this.writeCondition(tp, governedBy, facts.dnsEndpoints.length > 0);
     return undefined;
   }
@@ -236,4 +239,9 @@ export class NetworkPolicySpecStatusReconciler implements Reconciler {
     if (applied) this.d.caches.specs.observe(applied as NetworkPolicySpecObject);
     return undefined;
   }
+}
+
+/** True once the TradingPlatform controller has written its `Ready` condition (it always writes one). */
+export function hasReadyCondition(tp: { status?: { conditions?: Array<{ type: string }> } }): boolean {
+  return !!tp.status?.conditions?.some((c) => c.type === 'Ready');
 }

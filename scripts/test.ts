@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const repo = join(import.meta.dirname, '..');
 const unitOnly = process.argv.includes('--unit-only');
@@ -48,6 +48,13 @@ if (!unitOnly) {
 const resultsDir = join(repo, '.tmp');
 mkdirSync(resultsDir, { recursive: true });
 
+/** What failed, listed again just before the last line so a truncated CI log still names it. */
+const failures: string[] = [];
+
+function firstLine(message: unknown): string {
+  return (String(message ?? '').split('\n')[0] ?? '').slice(0, 300);
+}
+
 interface Counts {
   passed: number;
   failed: number;
@@ -75,7 +82,23 @@ function runProject(project: string): Counts {
   try {
     const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
     counts.passed = report.numPassedTests;
-    counts.failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+    // numFailedTestSuites counts every describe block around a failed test too, so it is not added:
+    // failed = failed tests + files that failed without a failed test (an import error, a hook).
+    counts.failed = report.numFailedTests;
+    for (const file of report.testResults ?? []) {
+      const failedTests = (file.assertionResults ?? []).filter(
+        (t: { status: string }) => t.status === 'failed',
+      );
+      for (const t of failedTests) {
+        failures.push(
+          `${relative(repo, file.name)} > ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`,
+        );
+      }
+      if (file.status === 'failed' && failedTests.length === 0) {
+        counts.failed += 1;
+        failures.push(`${relative(repo, file.name)}: ${firstLine(file.message ?? 'failed')}`);
+      }
+    }
     counts.skipped = report.numPendingTests + report.numTodoTests;
   } catch {
     counts.failed = 1;
@@ -93,6 +116,7 @@ for (const project of unitOnly ? ['unit'] : ['unit', 'e2e']) {
   total.failed += c.failed;
   total.skipped += c.skipped;
 }
+if (failures.length > 0) console.log(`\nfailed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
 console.log(
   `\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
 );

@@ -19,12 +19,14 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { createLogger } from '../common/log.ts';
 import { kubeconfigPath, kubectl } from '../e2e/lib/kube.ts';
 import { API_VERSION } from '../operator/api/common.ts';
 import { type TradingPlatform, TradingPlatformSpec } from '../operator/api/tradingplatform.ts';
 import { parseOperatorConfig } from '../operator/config.ts';
 import { KubeClient } from '../operator/kube/client.ts';
 import { withAppliedHash } from '../operator/kube/compare.ts';
+import { Informer } from '../operator/kube/informer.ts';
 import { type KubeObject, RESOURCES, resourceFor, resourcePath } from '../operator/kube/resources.ts';
 import { INSTANCE_LABEL } from '../operator/render/names.ts';
 import { renderPlatform } from '../operator/render/platform.ts';
@@ -104,7 +106,12 @@ async function raw(client: KubeClient, n: number, c: number): Promise<number> {
     );
   });
   const secs = (performance.now() - t0) / 1000;
-  kubectl(['delete', 'namespace', ns, '--wait=false']);
+  // Untimed: the namespace controller deleting N×7 objects would otherwise compete with the operator phase.
+  const deleting = performance.now();
+  kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=1800s'], { timeoutMs: 1_800_000 });
+  console.log(
+    `raw: namespace deleted in ${((performance.now() - deleting) / 1000).toFixed(0)} s (not timed)`,
+  );
   return n / secs;
 }
 
@@ -113,11 +120,19 @@ interface OperatorProcess {
   port: number;
 }
 
+/** The Node.js flags the operator image starts with (its Dockerfile's ENTRYPOINT), so the bench runs it alike. */
+function shippedNodeFlags(): string[] {
+  const dockerfile = readFileSync(join(repo, 'runtime-image', 'Dockerfile.operator'), 'utf8');
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+  if (!entrypoint) throw new Error('Dockerfile.operator has no ENTRYPOINT');
+  return (JSON.parse(entrypoint) as string[]).filter((a) => a.startsWith('--'));
+}
+
 function startOperator(ns: string, c: number, resyncSeconds: number): OperatorProcess {
   const cfg = join(repo, '.tmp', `bench-operator-${ns}.json`);
   writeFileSync(cfg, JSON.stringify(OPERATOR_CONFIG));
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, [join(repo, 'operator', 'main.ts')], {
+  const child = spawn(process.execPath, [...shippedNodeFlags(), join(repo, 'operator', 'main.ts')], {
     env: {
       ...process.env,
       KUBECONFIG: kubeconfigPath(),
@@ -154,6 +169,15 @@ function sum(m: Map<string, number>, pred: (k: string) => boolean): number {
 }
 const writes = (m: Map<string, number>) =>
   sum(m, (k) => k.startsWith('aurum_operator_api_requests_total') && !k.includes('verb="GET"'));
+/** Requests per platform by verb between two metric snapshots, e.g. "PATCH 7.0, GET 1.0". */
+function requestsByVerb(before: Map<string, number>, after: Map<string, number>, n: number): string {
+  const byVerb = new Map<string, number>();
+  for (const [k, v] of after) {
+    const verb = /^aurum_operator_api_requests_total\{.*verb="(\w+)"/.exec(k)?.[1];
+    if (verb) byVerb.set(verb, (byVerb.get(verb) ?? 0) + v - (before.get(k) ?? 0));
+  }
+  return [...byVerb].map(([verb, count]) => `${verb} ${(count / n).toFixed(1)}`).join(', ');
+}
 const reconciles = (m: Map<string, number>) => sum(m, (k) => k.startsWith('aurum_operator_reconcile_total'));
 
 function rssMiB(pid: number): number {
@@ -161,21 +185,39 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-async function converged(client: KubeClient, ns: string, n: number): Promise<number> {
-  let done = 0;
-  let cont: string | undefined;
-  do {
-    const q = new URLSearchParams({ limit: '500', ...(cont ? { continue: cont } : {}) });
-    const page = await client.get<{ items: TradingPlatform[]; metadata: { continue?: string } }>(
-      `${resourcePath(RESOURCES.TradingPlatform, { namespace: ns })}?${q}`,
-    );
-    for (const tp of page.items) {
-      const ready = tp.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-      if (ready && tp.status?.observedGeneration === tp.metadata.generation) done++;
-    }
-    cont = page.metadata.continue || undefined;
-  } while (cont);
-  return done === n ? done : -done;
+/**
+ * Resolves when every platform in `ns` reports Ready for its generation. Followed through a watch (the
+ * operator's own Informer), not by listing: a list of 10,000 platforms every second would load the API
+ * server the operator is being measured against.
+ */
+async function allReady(client: KubeClient, kc: KubeConfig, ns: string, n: number): Promise<void> {
+  const ready = new Set<string>();
+  let resolve: () => void = () => {};
+  const done = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const informer = new Informer<TradingPlatform & KubeObject>({
+    client,
+    kc,
+    resource: RESOURCES.TradingPlatform,
+    namespace: ns,
+    log: createLogger('bench', { level: 'warn' }),
+  });
+  informer.on((event, tp) => {
+    const isReady =
+      event !== 'delete' &&
+      tp.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' &&
+      tp.status?.observedGeneration === tp.metadata.generation;
+    if (isReady) ready.add(tp.metadata.name);
+    else ready.delete(tp.metadata.name);
+    if (ready.size === n) resolve();
+  });
+  await informer.start();
+  try {
+    await done;
+  } finally {
+    informer.stop();
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -222,20 +264,19 @@ const bench: Benchmark = {
           await sleep(200);
         }
       }
+      const converging = allReady(client, kc, ns, n);
+      const before = await metrics(port);
       const t0 = performance.now();
       await pool(n, c, async (i) => {
         await client.create(resourcePath(RESOURCES.TradingPlatform, { namespace: ns }), tpObject(ns, i));
       });
-      let last = 0;
-      for (;;) {
-        const d = await converged(client, ns, n);
-        if (d === n) break;
-        if (-d !== last) last = -d;
-        await sleep(1000);
-      }
+      await converging;
       const secs = (performance.now() - t0) / 1000;
       const opRate = n / secs;
       console.log(`operator: ${opRate.toFixed(1)} platforms/s (${secs.toFixed(1)} s)`);
+      console.log(
+        `operator API requests per platform while converging: ${requestsByVerb(before, await metrics(port), n)}`,
+      );
       await sleep(3000);
       const m0 = await metrics(port);
       const r0 = reconciles(m0);
@@ -250,9 +291,12 @@ const bench: Benchmark = {
       const relistWrites = writes(m1) - writes(m0);
       const relistReconciles = reconciles(m1) - r0;
       const rss = rssMiB(op.child.pid!);
+      const mib = (name: string) =>
+        ((m1.get(`aurum_operator_nodejs_${name}`) ?? Number.NaN) / 2 ** 20).toFixed(0);
       const heap = (m1.get('aurum_operator_nodejs_heap_size_used_bytes') ?? Number.NaN) / 2 ** 20;
       console.log(
-        `relist: ${relistReconciles} reconciles, ${relistWrites} writes; operator RSS ${rss.toFixed(0)} MiB, JS heap used ${heap.toFixed(0)} MiB`,
+        `relist: ${relistReconciles} reconciles, ${relistWrites} writes; operator RSS ${rss.toFixed(0)} MiB ` +
+          `(JS heap used ${heap.toFixed(0)} of ${mib('heap_size_total_bytes')} MiB, external ${mib('external_memory_bytes')} MiB)`,
       );
       const ratio = opRate / rawRate;
       return (

@@ -7,6 +7,8 @@
  * - a watchdog restarts a watch that has been silent longer than `staleAfterMs`, and {@link Informer.fresh}
  *   feeds /healthz.
  * Cached objects drop `managedFields` (most of an object's size) to keep memory flat at 10,000 objects.
+ * An informer whose reader only needs to know "is this version still what I checked?" can also release
+ * the body of a version once it is verified ({@link Informer.verify}); see `releaseVerifiedBodies`.
  */
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
 import type { Logger } from '../../common/log.ts';
@@ -52,12 +54,38 @@ interface ListResponse<T> {
   items: T[];
 }
 
+/** What {@link Informer.lookup} knows about a cached object. */
+export interface CachedVersion<T> {
+  resourceVersion: string | undefined;
+  /** The token this version was verified against, if any (see {@link Informer.verify}). */
+  verified?: string;
+  /** The object, unless its body was released after verification. */
+  object?: T;
+}
+
+interface Entry {
+  rv: string | undefined;
+  /** undefined once released after verification. */
+  json: string | undefined;
+  verified?: string;
+  /** Kept when the body is released, so a delete found by a relist can still be mapped to its owner. */
+  labels?: Record<string, string>;
+}
+
 export class Informer<T extends KubeObject = KubeObject> {
   /**
    * Objects are kept as JSON text (one compact string instead of a graph of small objects: about a fifth of
    * the memory at 10,000 objects) and parsed on read; `rv` lets a relist diff without parsing.
    */
-  private readonly store = new Map<string, { rv: string | undefined; json: string }>();
+  private readonly store = new Map<string, Entry>();
+  /**
+   * When true, {@link Informer.verify} releases the body of the verified version: only its resourceVersion
+   * and token stay, until the object changes. The operator's own children are 6 of every 7 cached objects
+   * and their bodies are only read to decide whether a write is due, so at 10,000 platforms this keeps the
+   * cache at a few bytes per child instead of kilobytes. Readers must then use {@link Informer.lookup};
+   * {@link Informer.get} and {@link Informer.list} throw on a released body rather than return a wrong answer.
+   */
+  releaseVerifiedBodies = false;
   private readonly handlers: InformerHandler<T>[] = [];
   private readonly o: Required<Omit<InformerOptions, 'namespace' | 'labelSelector' | 'onWatchRestart'>> &
     Pick<InformerOptions, 'namespace' | 'labelSelector' | 'onWatchRestart'>;
@@ -92,11 +120,47 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   get(key: string): T | undefined {
     const e = this.store.get(key);
-    return e ? (JSON.parse(e.json) as T) : undefined;
+    return e ? this.body(key, e) : undefined;
   }
 
   list(): T[] {
-    return [...this.store.values()].map((e) => JSON.parse(e.json) as T);
+    return [...this.store].map(([key, e]) => this.body(key, e));
+  }
+
+  /** The cached version of `key`: its resourceVersion, verification token and (unless released) body. */
+  lookup(key: string): CachedVersion<T> | undefined {
+    const e = this.store.get(key);
+    if (!e) return undefined;
+    return {
+      resourceVersion: e.rv,
+      verified: e.verified,
+      object: e.json === undefined ? undefined : (JSON.parse(e.json) as T),
+    };
+  }
+
+  /**
+   * Records that version `resourceVersion` of `key` was checked against `token` (e.g. the hash of the desired
+   * object it matched). A later version clears the mark. With `releaseVerifiedBodies` the body is dropped.
+   */
+  verify(key: string, resourceVersion: string | undefined, token: string): void {
+    const e = this.store.get(key);
+    if (!e || e.rv !== resourceVersion) return;
+    e.verified = token;
+    if (this.releaseVerifiedBodies && e.json !== undefined) {
+      e.labels = (JSON.parse(e.json) as T).metadata.labels;
+      e.json = undefined;
+    }
+  }
+
+  private body(key: string, e: Entry): T {
+    if (e.json === undefined)
+      throw new Error(`informer ${this.o.resource.plural}: body of ${key} was released`);
+    return JSON.parse(e.json) as T;
+  }
+
+  /** The previous body for an update event, when the cache still holds it. */
+  private previous(e: Entry): T | undefined {
+    return e.json === undefined ? undefined : (JSON.parse(e.json) as T);
   }
 
   size(): number {
@@ -168,16 +232,22 @@ export class Informer<T extends KubeObject = KubeObject> {
         const key = objectKey(obj);
         seen.add(key);
         const old = this.store.get(key);
-        this.put(key, obj);
-        if (!old) this.emit('add', obj);
-        else if (old.rv !== obj.metadata.resourceVersion) this.emit('update', obj, JSON.parse(old.json) as T);
-        else this.emit('resync', obj);
+        if (!old) {
+          this.put(key, obj);
+          this.emit('add', obj);
+        } else if (old.rv !== obj.metadata.resourceVersion) {
+          this.put(key, obj);
+          this.emit('update', obj, this.previous(old));
+        } else {
+          // Same version: keep the entry as it is (a released body stays released).
+          this.emit('resync', obj);
+        }
       }
     } while (cont);
     for (const [key, old] of this.store) {
       if (!seen.has(key)) {
         this.store.delete(key);
-        this.emit('delete', JSON.parse(old.json) as T);
+        this.emit('delete', this.previous(old) ?? tombstone<T>(key, old, this.o.resource));
       }
     }
     this.rv = rv;
@@ -260,8 +330,9 @@ export class Informer<T extends KubeObject = KubeObject> {
       this.store.delete(key);
       this.emit('delete', obj);
     } else {
-      this.put(key, obj);
-      this.emit(old ? 'update' : 'add', obj, old ? (JSON.parse(old.json) as T) : undefined);
+      // The event for a write this process already recorded (observe) carries the same version: keep it.
+      if (old?.rv !== obj.metadata.resourceVersion) this.put(key, obj);
+      this.emit(old ? 'update' : 'add', obj, old ? this.previous(old) : undefined);
     }
   }
 
@@ -307,6 +378,17 @@ export class Informer<T extends KubeObject = KubeObject> {
       }
     }
   }
+}
+
+/** What a delete event carries when the body of the last version was released: identity only. */
+function tombstone<T extends KubeObject>(key: string, e: Entry, resource: ResourceType): T {
+  const slash = key.indexOf('/');
+  const identity = { resourceVersion: e.rv, labels: e.labels };
+  const metadata =
+    slash >= 0
+      ? { namespace: key.slice(0, slash), name: key.slice(slash + 1), ...identity }
+      : { name: key, ...identity };
+  return { apiVersion: resource.apiVersion, kind: resource.kind, metadata } as T;
 }
 
 function strip<T extends KubeObject>(obj: T): T {

@@ -12,14 +12,25 @@ import { samplePlatform } from '../../render/fixtures.ts';
 import { DependencyChecker } from './dependencies.ts';
 import { TradingPlatformReconciler } from './reconciler.ts';
 
-/** A map-backed cache with the two methods the reconciler uses. */
+/** A map-backed cache with the methods the reconciler uses (verification marks as the Informer keeps them). */
 class FakeCache {
   readonly m = new Map<string, KubeObject>();
+  readonly verified = new Map<string, { rv: string | undefined; token: string }>();
   get(key: string) {
     return this.m.get(key);
   }
   observe(o: KubeObject) {
     this.m.set(objectKey(o), o);
+  }
+  lookup(key: string) {
+    const object = this.m.get(key);
+    if (!object) return undefined;
+    const mark = this.verified.get(key);
+    const rv = object.metadata.resourceVersion;
+    return { resourceVersion: rv, object, verified: mark?.rv === rv ? mark?.token : undefined };
+  }
+  verify(key: string, rv: string | undefined, token: string) {
+    if (this.m.get(key)?.metadata.resourceVersion === rv) this.verified.set(key, { rv, token });
   }
 }
 
@@ -215,7 +226,12 @@ describe('TradingPlatformReconciler', () => {
     await t.run();
     t.caches.Service!.m.clear();
     const cm = t.caches.ConfigMap!.get('investors/alice-runtime-config') as any;
-    cm.data = { 'runtime.json': '{}' };
+    // An edit by someone else arrives as a new version (as the watch delivers it).
+    t.caches.ConfigMap!.observe({
+      ...cm,
+      data: { 'runtime.json': '{}' },
+      metadata: { ...cm.metadata, resourceVersion: 'edited' },
+    });
     t.api.writes = [];
     await t.run();
     expect(t.api.writes).toEqual(['apply ConfigMap', 'apply Service']);

@@ -104,15 +104,24 @@ export class TradingPlatformReconciler implements Reconciler {
     const done: Record<string, string[]> = {};
     for (const desired of rendered.objects) {
       const want = withAppliedHash(desired);
+      const wantHash = want.metadata.annotations?.[APPLIED_HASH_ANNOTATION] ?? '';
       const cache = this.d.caches.children[desired.kind];
-      const live = cache
-        ? cache.get(`${desired.metadata.namespace}/${desired.metadata.name}`)
-        : await this.getLive(desired);
-      const why = needsApply(want, live);
-      if (!why) continue;
+      const key = `${desired.metadata.namespace}/${desired.metadata.name}`;
+      const cached = cache?.lookup(key);
+      // This very version was already found equal to this very desired object: nothing to compare again.
+      if (cached?.verified === wantHash) continue;
+      const live = cache ? cached?.object : await this.getLive(desired);
+      // A released body belongs to a version verified against an older desired object, so only the
+      // desired side changed (any change to the live object would have brought a new body).
+      const why = cached && !cached.object ? 'desired-changed' : needsApply(want, live);
+      if (!why) {
+        cache?.verify(key, live?.metadata.resourceVersion, wantHash);
+        continue;
+      }
       if (why === 'terminating') continue; // wait for it to go, then recreate
       const applied = await this.d.client.apply(want);
       cache?.observe(applied);
+      if (!needsApply(want, applied)) cache?.verify(key, applied.metadata.resourceVersion, wantHash);
       ctx.log.info(
         {
           kind: desired.kind,

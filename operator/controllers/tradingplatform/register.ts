@@ -37,6 +37,11 @@ export function registerTradingPlatformController(mgr: Manager, o: RegisterOptio
     RESOURCES.RoleBinding,
   ];
   const children = Object.fromEntries(owned.map((r) => [r.kind, mgr.informer(r, MANAGED_SELECTOR)]));
+  // Only this controller reads these kinds' bodies (the Service cache is shared with the access controller).
+  for (const kind of ['ConfigMap', 'StatefulSet', 'ServiceAccount', 'Role', 'RoleBinding']) {
+    const informer = children[kind];
+    if (informer) informer.releaseVerifiedBodies = true;
+  }
   const pods = mgr.informer(RESOURCES.Pod, RUNTIME_POD_SELECTOR);
   const forSelector = instanceSelector(o.instance);
   const platforms = mgr.informer<TradingPlatform & KubeObject>(RESOURCES.TradingPlatform, forSelector);

@@ -174,19 +174,30 @@ export function renderAccessSecret(
   platform: string,
   d: AccessSecretData,
 ): V1Secret {
-  return secret(
-    accessSecretName(access),
-    namespace,
-    owner,
-    {
-      'aurum.conf': d.clientConfig,
-      username: d.username,
-      password: d.password,
-      passwordHash: d.passwordHash,
-      rotation: d.rotation,
-      publicKey: d.publicKey,
-      ...(d.privateKey ? { privateKey: d.privateKey } : {}),
-    },
-    { 'aurum.dev/platform': platform, 'aurum.dev/investoraccess': access },
-  );
+  return renderPartialAccessSecret(access, namespace, owner, platform, {
+    'aurum.conf': d.clientConfig,
+    username: d.username,
+    password: d.password,
+    passwordHash: d.passwordHash,
+    rotation: d.rotation,
+    publicKey: d.publicKey,
+    ...(d.privateKey ? { privateKey: d.privateKey } : {}),
+  });
+}
+
+/**
+ * The `<access>-access` Secret with only some of its keys: a generated key pair is persisted alone before its
+ * public half is published, the rest follows once the peer and the login are live.
+ */
+export function renderPartialAccessSecret(
+  access: string,
+  namespace: string,
+  owner: Owner,
+  platform: string,
+  data: Record<string, string>,
+): V1Secret {
+  return secret(accessSecretName(access), namespace, owner, data, {
+    'aurum.dev/platform': platform,
+    'aurum.dev/investoraccess': access,
+  });
 }

@@ -204,4 +204,42 @@ describe('InvestorAccessReconciler', () => {
     expect(decode('alice-users', 'users.json')).not.toContain('alicelaptop');
     expect(decode('alice-peers', 'allocations.json')).toBe(before);
   });
+
+  it('publishes the peer before the password is hashed, and hands out the wg-quick file last', async () => {
+    const { api, access, ctx, req, caches } = setup();
+    let release: () => void = () => {};
+    const slowHash = new Promise<void>((r) => (release = r));
+    const slow: CredentialGenerators = {
+      ...gen,
+      hash: async (pw) => {
+        await slowHash;
+        return gen.hash(pw);
+      },
+    };
+    access('alice-laptop');
+    const r = new InvestorAccessReconciler({
+      client: api as unknown as KubeClient,
+      config: parseOperatorConfig({}),
+      caches: {
+        platforms: caches.TradingPlatform,
+        accesses: caches.InvestorAccess,
+        pods: caches.Pod,
+        services: caches.Service,
+      } as unknown as AccessCaches,
+      clock: new FakeClock(Date.parse('2026-11-25T00:00:00Z')),
+      generators: slow,
+    });
+    const pass = r.reconcile(ctx, req);
+    for (let i = 0; i < 50 && !api.writes.includes('Secret alice-peers'); i++)
+      await new Promise((x) => setTimeout(x, 1));
+    // server key (first pass), the new key pair alone, the peer — all while the hash is still running
+    expect(api.writes).toEqual([
+      'Secret alice-wireguard',
+      'Secret alice-laptop-access',
+      'Secret alice-peers',
+    ]);
+    release();
+    await pass;
+    expect(api.writes.slice(3, 5)).toEqual(['Secret alice-users', 'Secret alice-laptop-access']);
+  });
 });

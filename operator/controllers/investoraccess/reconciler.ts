@@ -2,14 +2,17 @@
  * Investor-access reconciler, one pass per TradingPlatform (all its InvestorAccesses at once, so address
  * allocation, duplicate detection and the peer limit are decided in one place without races):
  *
- *   load platform + accesses → server key (create once) → credentials per access (reuse or generate)
- *   → plan (pure) → write peers + users Secrets FIRST (revocation speed) → access Secrets → Service
+ *   load platform + accesses, read the Secrets (in parallel) → server key (create once) → key per access
+ *   (reuse or generate; passwords resolve in the background, new ones pre-hashed by a pool) → plan (pure)
+ *   → persist new keys → peers Secret (revocation speed; needs no hash) → users Secret → access Secrets
+ *   (wg-quick file + password, last, so a client never dials a peer or logs in before it exists)
  *   → statuses (accesses, platform AccessReady + endpoint) → look again at the next expiry.
  *
  * Durable allocation: the plan's address map is stored in the peers Secret and fed back in, so an operator
  * restart changes no address. Nothing is written when nothing changed.
  */
 import type { V1Secret } from '@kubernetes/client-node';
+import { usersSecretName } from '../../../common/auth/users.ts';
 import type { Condition } from '../../api/common.ts';
 import { type InvestorAccessSpec, ROTATE_PASSWORD_ANNOTATION } from '../../api/investoraccess.ts';
 import type { TradingPlatform } from '../../api/tradingplatform.ts';
@@ -31,6 +34,7 @@ import {
   peersSecretName,
   renderAccessSecret,
   renderClientConfig,
+  renderPartialAccessSecret,
   renderPeersSecret,
   renderUsersSecret,
   serverKeySecretName,
@@ -47,9 +51,12 @@ import { hasReadyCondition } from '../networkpolicyspec/reconciler.ts';
 import { ACCESS_MANAGER, applyAs } from '../networkpolicyspec/ssa.ts';
 import {
   type CredentialGenerators,
-  type Credentials,
+  type KeyCredentials,
+  type PasswordCredentials,
+  type PasswordPool,
   realGenerators,
-  resolveCredentials,
+  resolveKey,
+  resolvePassword,
 } from './credentials.ts';
 import { ACCESS_CONDITION, accessConditions, accessReadyCondition, type SidecarPodView } from './status.ts';
 
@@ -78,6 +85,8 @@ export interface AccessDeps {
   caches: AccessCaches;
   clock: Clock;
   generators?: CredentialGenerators;
+  /** New passwords hashed ahead of time (default: none, every password is hashed on demand). */
+  passwordPool?: PasswordPool;
 }
 
 type SecretData = Record<string, string>;
@@ -102,9 +111,11 @@ export function accessesOf(
 export class InvestorAccessReconciler implements Reconciler {
   private readonly d: AccessDeps;
   private readonly gen: CredentialGenerators;
+  private readonly passwordPool: PasswordPool | undefined;
   constructor(deps: AccessDeps) {
     this.d = deps;
     this.gen = deps.generators ?? realGenerators;
+    this.passwordPool = deps.passwordPool;
   }
 
   async reconcile(ctx: ReconcileContext, req: Request): Promise<Result | undefined> {
@@ -129,37 +140,48 @@ export class InvestorAccessReconciler implements Reconciler {
     }
     const owner: Owner = { kind: 'TradingPlatform', name: tp.metadata.name, uid: tp.metadata.uid ?? '' };
     const pool = parsePool(settings.tunnelPool);
-    const [serverPublicKey, peersData, stored] = await Promise.all([
+    const [serverPublicKey, peersData, usersData, stored] = await Promise.all([
       this.ensureServerKey(tp, owner),
       this.readSecret(req.namespace, peersSecretName(req.name)),
+      this.readSecret(req.namespace, usersSecretName(req.name)),
       Promise.all(accesses.map((a) => this.readSecret(req.namespace, accessSecretName(a.metadata.name)))),
     ]);
-    const creds = new Map<string, Credentials>();
-    for (const [i, a] of accesses.entries()) {
-      const s = stored[i] ?? {};
-      const c = await resolveCredentials(
-        a.spec.wireguard?.publicKey,
-        a.metadata.annotations?.[ROTATE_PASSWORD_ANNOTATION] ?? '',
-        s,
-        this.gen,
-      );
-      creds.set(a.metadata.name, c);
-    }
+    const keys = new Map<string, KeyCredentials>();
+    for (const [i, a] of accesses.entries())
+      keys.set(a.metadata.name, resolveKey(a.spec.wireguard?.publicKey, stored[i] ?? {}, this.gen));
     const now = new Date(this.d.clock.now());
-    const plan = planAccess(
-      accesses.map((a) => toInput(a, creds.get(a.metadata.name) as Credentials)),
-      parseAllocations(peersData?.[ALLOCATIONS_SECRET_KEY]),
-      { pool, peerLimit: settings.peerLimit, now },
-    );
+    const planWith = (hashes: (a: InvestorAccessObject) => string) =>
+      planAccess(
+        accesses.map((a) => toInput(a, keys.get(a.metadata.name) as KeyCredentials, hashes(a))),
+        parseAllocations(peersData?.[ALLOCATIONS_SECRET_KEY]),
+        { pool, peerLimit: settings.peerLimit, now },
+      );
+    // Peers, addresses and outcomes do not depend on password hashes: plan them before the hashes exist.
+    const plan = planWith(() => '');
+    const outcome = (a: InvestorAccessObject) => plan.outcomes.find((x) => x.name === a.metadata.name);
+    // Passwords (only for accesses holding an address) resolve in the background: a new one comes hashed
+    // ahead of time from the pool, or is hashed (scrypt, slow on purpose) while the peer is being published.
+    const passwords = new Map<string, Promise<PasswordCredentials>>();
+    for (const [i, a] of accesses.entries()) {
+      if (!outcome(a)?.address) continue;
+      const pw = resolvePassword(
+        a.metadata.annotations?.[ROTATE_PASSWORD_ANNOTATION] ?? '',
+        stored[i] ?? {},
+        this.gen,
+        this.passwordPool,
+      );
+      pw.catch(() => undefined); // awaited below; a pass that fails earlier must not leave it unhandled
+      passwords.set(a.metadata.name, pw);
+    }
     const svc = await this.ensureService(tp);
     const pod = this.d.caches.pods.get(`${req.namespace}/${runtimePodName(req.name)}`) as
       | (KubeObject & SidecarPodView)
       | undefined;
     const endpoint = wireguardEndpoint(svc as never, pod?.status?.hostIP, settings.endpointHost);
-    const accessSecret = (a: InvestorAccessObject, address: string): V1Secret => {
-      const c = creds.get(a.metadata.name) as Credentials;
+    const accessSecret = (a: InvestorAccessObject, address: string, pw: PasswordCredentials): V1Secret => {
+      const k = keys.get(a.metadata.name) as KeyCredentials;
       const clientConfig = renderClientConfig({
-        privateKey: c.privateKey,
+        privateKey: k.privateKey,
         address,
         serverPublicKey,
         endpoint,
@@ -173,42 +195,64 @@ export class InvestorAccessReconciler implements Reconciler {
         {
           clientConfig,
           username: a.spec.username,
-          password: c.password,
-          passwordHash: c.passwordHash,
-          rotation: c.rotation,
-          publicKey: c.publicKey,
-          ...(c.privateKey ? { privateKey: c.privateKey } : {}),
+          password: pw.password,
+          passwordHash: pw.passwordHash,
+          rotation: pw.rotation,
+          publicKey: k.publicKey,
+          ...(k.privateKey ? { privateKey: k.privateKey } : {}),
         },
       );
     };
-    const outcome = (a: InvestorAccessObject) => plan.outcomes.find((x) => x.name === a.metadata.name);
-    // 1. Persist freshly generated credentials before anything publishes them: if a later step fails, the
-    //    retry must reuse this key and password, not generate others. The wg-quick file is left out until
-    //    step 3, after the peer is published: a client that dials before the sidecar knows it loses its
-    //    first handshake and WireGuard retries only after 5 s.
+    // 1. Persist a freshly generated key pair before the peers Secret publishes its public half: if a later
+    //    step fails, the retry must reuse this key, not generate another. The rest of the access Secret (the
+    //    wg-quick file, the password) follows in step 3, after the peer and the login are published: a client
+    //    that dials before the sidecar knows it loses its first handshake and WireGuard retries only after 5 s.
     for (const [i, a] of accesses.entries()) {
-      const address = outcome(a)?.address;
-      if (address && creds.get(a.metadata.name)?.generated) {
-        ctx.log.info({ access: a.metadata.name }, 'credentials generated');
-        const secret = accessSecret(a, address);
-        const { 'aurum.conf': _later, ...credentialsOnly } = secret.stringData ?? {};
-        await this.applySecret({ ...secret, stringData: credentialsOnly }, stored[i]);
-        stored[i] = credentialsOnly;
+      const k = keys.get(a.metadata.name) as KeyCredentials;
+      if (outcome(a)?.address && k.generated) {
+        ctx.log.info({ access: a.metadata.name }, 'key pair generated');
+        const { 'aurum.conf': _later, ...kept } = stored[i] ?? {};
+        const data = {
+          ...kept,
+          publicKey: k.publicKey,
+          ...(k.privateKey ? { privateKey: k.privateKey } : {}),
+        };
+        await this.applySecret(
+          renderPartialAccessSecret(
+            a.metadata.name,
+            req.namespace,
+            { kind: 'InvestorAccess', name: a.metadata.name, uid: a.metadata.uid ?? '' },
+            req.name,
+            data,
+          ),
+          stored[i],
+        );
+        stored[i] = data;
       }
     }
-    // 2. The revocation path: the sidecar and the runtime watch these two.
+    // 2. The revocation path: the sidecar and the runtime watch these two. Peers first (nothing to wait for),
+    //    then the logins once their hashes are ready.
     await this.applySecret(
       renderPeersSecret(req.name, req.namespace, owner, plan.peers, plan.allocations),
       peersData,
     );
-    await this.applySecret(
-      renderUsersSecret(req.name, req.namespace, owner, plan.users),
-      await this.readSecret(req.namespace, `${req.name}-users`),
-    );
-    // 3. Everything else: client configs (endpoint changes), statuses.
+    const pws = new Map<string, PasswordCredentials>();
+    for (const [name, pw] of passwords) pws.set(name, await pw);
+    if ([...pws.values()].some((p) => p.generated))
+      ctx.log.info(
+        { accesses: [...pws].filter(([, p]) => p.generated).map(([n]) => n) },
+        'passwords generated',
+      );
+    const withHashes = planWith((a) => pws.get(a.metadata.name)?.passwordHash ?? '');
+    await this.applySecret(renderUsersSecret(req.name, req.namespace, owner, withHashes.users), usersData);
+    // 3. Everything else: access Secrets (credentials, client configs, endpoint changes), statuses.
     for (const [i, a] of accesses.entries()) {
       const o = outcome(a);
-      if (o?.address) await this.applySecret(accessSecret(a, o.address), stored[i]);
+      if (o?.address)
+        await this.applySecret(
+          accessSecret(a, o.address, pws.get(a.metadata.name) as PasswordCredentials),
+          stored[i],
+        );
       if (o) await this.writeAccessStatus(a, accessConditions(o), o.address);
     }
     // Platform status only after the TradingPlatform controller's first verdict (see hasReadyCondition).
@@ -370,7 +414,7 @@ export class InvestorAccessReconciler implements Reconciler {
   }
 }
 
-function toInput(a: InvestorAccessObject, c: Credentials): AccessInput {
+function toInput(a: InvestorAccessObject, k: KeyCredentials, passwordHash: string): AccessInput {
   return {
     name: a.metadata.name,
     namespace: a.metadata.namespace as string,
@@ -379,7 +423,7 @@ function toInput(a: InvestorAccessObject, c: Credentials): AccessInput {
     role: a.spec.role,
     disabled: a.spec.disabled,
     ...(a.spec.expiresAt ? { expiresAt: a.spec.expiresAt } : {}),
-    publicKey: c.publicKey,
-    passwordHash: c.passwordHash,
+    publicKey: k.publicKey,
+    passwordHash,
   };
 }

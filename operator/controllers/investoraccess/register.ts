@@ -9,6 +9,7 @@ import { type Clock, systemClock } from '../../kube/clock.ts';
 import { type Manager, ownerByLabel } from '../../kube/manager.ts';
 import { type KubeObject, RESOURCES } from '../../kube/resources.ts';
 import { MANAGED_SELECTOR, PLATFORM_LABEL, RUNTIME_POD_SELECTOR } from '../../render/names.ts';
+import { PasswordPool, realGenerators } from './credentials.ts';
 import { type InvestorAccessObject, InvestorAccessReconciler } from './reconciler.ts';
 
 export interface RegisterAccessOptions {
@@ -42,6 +43,8 @@ export function registerInvestorAccessController(mgr: Manager, o: RegisterAccess
       config: o.config,
       caches,
       clock: o.clock ?? systemClock,
+      // Two passwords hashed ahead of time: a new access never waits for scrypt.
+      passwordPool: new PasswordPool(realGenerators, 2),
     }),
     workers: o.workers ?? 4,
   });

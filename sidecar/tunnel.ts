@@ -124,15 +124,28 @@ export class Tunnel {
   }
 
   /**
-   * Makes the interface's peers equal `peers`, touching only what changed, then rewrites the firewall.
-   * A removed peer's rules go in the same pass, so a revoked investor loses the session immediately.
+   * Makes the interface's peers equal `peers`, touching only what changed, and the firewall with them.
+   * The firewall goes first, in one rewrite: a removed peer is cut before it is forgotten (a revoked investor
+   * loses the session immediately), and an added peer's rule is there before its first packet can arrive (a
+   * rule for an address no peer holds admits nothing: wg0 only delivers packets whose source matches the
+   * sending peer's allowed IPs), so a new client's first TCP SYN is not dropped into a 1 s retransmit. An
+   * address moving from one key to another opens only once the old key is gone (a second rewrite).
    */
   async sync(peers: readonly Peer[]): Promise<{ added: number; removed: number }> {
-    const ops = diffPeers(await this.currentPeers(), peers);
+    const current = await this.currentPeers();
+    const ops = diffPeers(current, peers);
+    const want = peers.map((p) => p.allowedIp);
+    const staying = new Set(peers.map((p) => p.publicKey));
+    const held = new Set(
+      [...current]
+        .filter(([key]) => !staying.has(key))
+        .flatMap(([, ips]) => ips.split(','))
+        .filter(Boolean),
+    );
+    const first = want.filter((ip) => !held.has(ip));
+    await this.applyFirewall(first);
     let added = 0;
     let removed = 0;
-    // Firewall first when removing (cut before forgetting), after when adding (peer exists before it may talk).
-    if (ops.some((o) => o.op === 'remove')) await this.applyFirewall(peers.map((p) => p.allowedIp));
     for (const op of ops) {
       await sh('wg', wgSetArgs(this.opts.iface, op));
       if (op.op === 'remove') removed++;
@@ -142,7 +155,7 @@ export class Tunnel {
         'peer changed',
       );
     }
-    await this.applyFirewall(peers.map((p) => p.allowedIp));
+    if (first.length !== want.length) await this.applyFirewall(want);
     return { added, removed };
   }
 

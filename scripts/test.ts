@@ -1,13 +1,14 @@
 /**
  * The README's test command (`npm test`): from a bare machine to a finished test run.
  *   1. host prerequisites (apt packages, Docker engine)      npm run setup
- *   2. the local single-node cluster                          npm run cluster -- up
- *   3. the project's images, loaded into the cluster          npm run images
  *      and helm (for the chart's tests)                       node charts/helm.ts
- *   4. every test: unit beside the code, e2e on the cluster   vitest run
+ *   2. the unit layer (tests beside the code)                 vitest run --project unit
+ *   3. the local single-node cluster                          npm run cluster -- up
+ *   4. the project's images, loaded into the cluster          npm run images
+ *   5. the e2e layer, on the cluster                          vitest run --project e2e
  * It ends with the plain line "N passed, N failed" that CI reads.
  *
- * Flags: --unit-only skips steps 1–3 and the e2e project (for a quick loop while developing).
+ * Flags: --unit-only runs step 2 alone (for a quick loop while developing).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -39,9 +40,13 @@ function kubeconfigPath(): string {
 const env = { ...process.env };
 if (!unitOnly) {
   step('host prerequisites', 'node', ['scripts/setup-host.ts']);
+  step('helm (built from its Go module once, then cached)', 'node', ['charts/helm.ts']);
+}
+
+/** Everything the e2e layer stands on; started after the unit layer so its idle load does not slow that. */
+function prepareCluster(): void {
   step('local cluster', 'node', ['cluster/cli.ts', 'up']);
   step('images', 'node', ['runtime-image/build.ts']);
-  step('helm (built from its Go module once, then cached)', 'node', ['charts/helm.ts']);
   env.KUBECONFIG = kubeconfigPath();
 }
 
@@ -111,6 +116,7 @@ function runProject(project: string): Counts {
 
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 for (const project of unitOnly ? ['unit'] : ['unit', 'e2e']) {
+  if (project === 'e2e') prepareCluster();
   const c = runProject(project);
   total.passed += c.passed;
   total.failed += c.failed;

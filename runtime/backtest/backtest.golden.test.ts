@@ -33,7 +33,12 @@ function normalized(r: BacktestReport): unknown {
 }
 
 function stripQuotes(ticks: Tick[]): Tick[] {
-  return ticks.map((t) => ({ instrument: t.instrument, time: t.time, lastPrice: t.lastPrice, volume: t.volume }));
+  return ticks.map((t) => ({
+    instrument: t.instrument,
+    time: t.time,
+    lastPrice: t.lastPrice,
+    volume: t.volume,
+  }));
 }
 
 function breakoutBars(): Bar[] {
@@ -129,7 +134,11 @@ const cases: Case[] = [
   {
     name: 'breakout-bars-timer',
     full: true,
-    options: () => ({ strategyFile: BREAKOUT, bars: breakoutBars(), params: { window: 10, reportSeconds: 600 } }),
+    options: () => ({
+      strategyFile: BREAKOUT,
+      bars: breakoutBars(),
+      params: { window: 10, reportSeconds: 600 },
+    }),
   },
 ];
 
@@ -144,10 +153,15 @@ describe('backtest golden reports (identical to the reports before optimisation)
       const file = join(dataDir, `${c.name}.json`);
       const golden = c.full
         ? report
-        : { digest: digest(report), summary: report.summary, trades: report.trades.length, logs: report.logs.length };
+        : {
+            digest: digest(report),
+            summary: report.summary,
+            trades: report.trades.length,
+            logs: report.logs.length,
+          };
       if (write) {
         mkdirSync(dataDir, { recursive: true });
-        writeFileSync(file, `${JSON.stringify(golden, null, 1)}\n`);
+        writeFileSync(file, `${JSON.stringify(golden, null, 2)}\n`);
         return;
       }
       expect(existsSync(file), `${file} missing: capture it with AURUM_GOLDEN_WRITE=1`).toBe(true);

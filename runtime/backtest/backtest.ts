@@ -8,14 +8,7 @@
  * The report: PnL curve (one point per bar), maximum drawdown, every trade, in exact decimal strings.
  */
 import { pathToFileURL } from 'node:url';
-import {
-  DEFAULT_AU_SPEC,
-  fee,
-  formatDecimal2,
-  makeCalendar,
-  splitClose,
-  tradingDayOf,
-} from '../../common/shfe/index.ts';
+import { DEFAULT_AU_SPEC, fee, formatDecimal2, makeCalendar, splitClose } from '../../common/shfe/index.ts';
 import { OrderBook } from '../../simulator/matching/index.ts';
 import type { Bar, Fill, Offset, Tick } from '../domain/types.ts';
 import { legLots, PositionBook } from '../oms/positions.ts';
@@ -28,6 +21,7 @@ import type {
   StrategyOrder,
   StrategyPosition,
 } from '../strategy/sdk.ts';
+import { isoTimeFormatter, tradingDayMemo } from './clock.ts';
 
 /** What to replay. Give `ticks`, or `bars` (each bar is replayed as open → high/low → close ticks). */
 export interface BacktestOptions {
@@ -86,6 +80,31 @@ interface Working extends StrategyOrder {
   origin: 'bt';
 }
 
+/** One instrument's book: the strategy's resting orders and the market's quote (two orders, fixed ids). */
+interface Market {
+  book: OrderBook;
+  askId: string;
+  bidId: string;
+  /** The latest tick's quote when it is not on the book yet (see onMarketTick). */
+  quote: Tick | undefined;
+}
+
+/** The copy of an order a strategy receives (it may keep it): every field, as an object spread gave. */
+function orderUpdate(w: Working): Working {
+  return {
+    clOrdId: w.clOrdId,
+    instrument: w.instrument,
+    side: w.side,
+    offset: w.offset,
+    price: w.price,
+    quantity: w.quantity,
+    filledQuantity: w.filledQuantity,
+    status: w.status,
+    timeInForce: w.timeInForce,
+    origin: w.origin,
+  };
+}
+
 /** Runs one backtest. @throws when the module or the parameters are invalid */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const mod = (await import(`${pathToFileURL(o.strategyFile).href}?bt=${Date.now()}`)) as {
@@ -99,9 +118,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const ticks = o.ticks ?? barsToTicks(o.bars ?? []);
   const instruments = o.instruments ?? [...new Set(ticks.slice(0, 1).map((t) => t.instrument))];
   const capital = o.capital ?? 100_000_000;
-  const calendar = makeCalendar();
+  const dayOf = tradingDayMemo(makeCalendar());
+  const iso = isoTimeFormatter();
   const spec = DEFAULT_AU_SPEC;
-  const books = new Map<string, OrderBook>();
+  const markets = new Map<string, Market>();
   const book = new PositionBook(spec);
   const aggregator = new BarAggregator();
   const barsByTime = o.bars ? groupBars(o.bars) : undefined;
@@ -147,18 +167,18 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     cover: (price, lots, opts = {}) => enqueue('buy', 'close', price, lots, opts),
     cancelAll: () => {
       for (const w of [...working.values()]) {
-        books.get(w.instrument)?.cancel(w.clOrdId);
+        markets.get(w.instrument)?.book.cancel(w.clOrdId);
         w.status = 'cancelled';
         working.delete(w.clOrdId);
-        strategy.onOrder?.(ctx, { ...w });
+        strategy.onOrder?.(ctx, orderUpdate(w));
       }
     },
     position: (instrument = instruments[0] ?? '') => positions(instrument),
     setTimer: (name, ms) => timers.set(name, { ms: Math.max(100, ms), next: now + Math.max(100, ms) }),
     clearTimer: (name) => timers.delete(name),
     roundToTick: (p) => Math.round(p / spec.tick) * spec.tick,
-    log: (m) => logs.push(`${new Date(now).toISOString()} ${m}`),
-    warn: (m) => logs.push(`${new Date(now).toISOString()} WARN ${m}`),
+    log: (m) => logs.push(`${iso(now)} ${m}`),
+    warn: (m) => logs.push(`${iso(now)} WARN ${m}`),
   };
 
   function enqueue(
@@ -172,13 +192,18 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     queue.push({ side, offset, price, lots, opts });
   }
 
-  function bookOf(instrument: string): OrderBook {
-    let b = books.get(instrument);
-    if (!b) {
-      b = new OrderBook();
-      books.set(instrument, b);
+  function marketOf(instrument: string): Market {
+    let m = markets.get(instrument);
+    if (!m) {
+      m = {
+        book: new OrderBook(),
+        askId: `mkt-ask-${instrument}`,
+        bidId: `mkt-bid-${instrument}`,
+        quote: undefined,
+      };
+      markets.set(instrument, m);
     }
-    return b;
+    return m;
   }
 
   function onFill(w: Working, price: number, qty: number): void {
@@ -199,7 +224,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     w.status = w.filledQuantity >= w.quantity ? 'filled' : 'partiallyFilled';
     if (w.status === 'filled') working.delete(w.clOrdId);
     trades.push({
-      time: new Date(now).toISOString(),
+      time: iso(now),
       instrument: f.instrument,
       side: f.side,
       offset: f.offset,
@@ -208,7 +233,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       commission: formatDecimal2(f.commission),
       realizedPnl: formatDecimal2(realized),
     });
-    strategy.onOrder?.(ctx, { ...w });
+    strategy.onOrder?.(ctx, orderUpdate(w));
     strategy.onTrade?.(ctx, {
       tradeId: f.tradeId,
       clOrdId: f.clOrdId,
@@ -232,7 +257,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
         const leg = q.side === 'sell' ? p.long : p.short;
         const split = splitClose(q.lots, leg.today, leg.yesterday);
         if (!split) {
-          logs.push(`${new Date(now).toISOString()} refused: INSUFFICIENT_POSITION closing ${q.lots}`);
+          logs.push(`${iso(now)} refused: INSUFFICIENT_POSITION closing ${q.lots}`);
           continue;
         }
         for (const l of split) legs.push([l.offset, l.lots]);
@@ -252,7 +277,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
           origin: 'bt',
         };
         working.set(w.clOrdId, w);
-        const r = bookOf(instrument).submit({
+        const market = marketOf(instrument);
+        if (market.quote) applyQuote(market);
+        const r = market.book.submit({
           id: w.clOrdId,
           account: 'me',
           side: w.side,
@@ -265,16 +292,32 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
         if (r.cancelled > 0) {
           w.status = 'cancelled';
           working.delete(w.clOrdId);
-          strategy.onOrder?.(ctx, { ...w });
-        } else if (r.resting > 0 && r.filled === 0) strategy.onOrder?.(ctx, { ...w });
+          strategy.onOrder?.(ctx, orderUpdate(w));
+        } else if (r.resting > 0 && r.filled === 0) strategy.onOrder?.(ctx, orderUpdate(w));
       }
     }
   }
 
-  function refreshLiquidity(t: Tick): void {
-    const b = bookOf(t.instrument);
-    b.cancel(`mkt-ask-${t.instrument}`);
-    b.cancel(`mkt-bid-${t.instrument}`);
+  /**
+   * A tick's quote replaces the market's orders on the book. Applied at once when orders of the strategy
+   * rest there (the new quote may trade through them); otherwise nothing can trade with the quote until the
+   * strategy sends an order, so it is kept and applied just before that order (submitQueued). The book the
+   * strategy's orders meet is the same either way, but most ticks no longer cancel and re-place two orders.
+   */
+  function onMarketTick(t: Tick): void {
+    const m = marketOf(t.instrument);
+    m.quote = t;
+    const b = m.book;
+    const marketOrders = (b.has(m.askId) ? 1 : 0) + (b.has(m.bidId) ? 1 : 0);
+    if (b.size > marketOrders) applyQuote(m);
+  }
+
+  function applyQuote(m: Market): void {
+    const t = m.quote!;
+    m.quote = undefined;
+    const b = m.book;
+    b.cancel(m.askId);
+    b.cancel(m.bidId);
     const size = o.defaultSize ?? 10;
     const ask = t.askPrice ?? t.lastPrice;
     const bid = Math.min(t.bidPrice ?? t.lastPrice - spec.tick, ask - spec.tick);
@@ -282,7 +325,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       ['sell', ask, t.askSize ?? size],
       ['buy', bid, t.bidSize ?? size],
     ] as const) {
-      const id = `mkt-${side === 'sell' ? 'ask' : 'bid'}-${t.instrument}`;
+      const id = side === 'sell' ? m.askId : m.bidId;
       const r = b.submit({
         id,
         account: 'market',
@@ -309,7 +352,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       commission += p.commission;
     }
     const equity = capital + cumRealized + realized - cumCommission - commission + unrealized;
-    curve.push({ time: new Date(now).toISOString(), equity: formatDecimal2(equity) });
+    curve.push({ time: iso(now), equity: formatDecimal2(equity) });
     if (equity > peak) peak = equity;
     if (peak - equity > maxDd) maxDd = peak - equity;
     const pct = peak > 0 ? Math.round(((peak - equity) * 10_000) / peak) : 0;
@@ -325,7 +368,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   trading = true;
   for (const t of ticks) {
     now = t.time;
-    const d = tradingDayOf(calendar, now);
+    const d = dayOf(now);
     if (d !== day) {
       if (day !== '')
         for (const p of book.all()) {
@@ -336,13 +379,14 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       day = d;
     }
     last.set(t.instrument, t.lastPrice);
-    refreshLiquidity(t);
-    for (const [name, tm] of timers)
-      if (tm.next <= now) {
-        tm.next = now + tm.ms;
-        strategy.onTimer?.(ctx, name);
-        submitQueued();
-      }
+    onMarketTick(t);
+    if (timers.size > 0)
+      for (const [name, tm] of timers)
+        if (tm.next <= now) {
+          tm.next = now + tm.ms;
+          strategy.onTimer?.(ctx, name);
+          submitQueued();
+        }
     if (instruments.includes(t.instrument)) {
       const bar = barsByTime ? barsByTime.get(`${t.instrument}|${t.time}`) : aggregator.add(t);
       if (bar) {

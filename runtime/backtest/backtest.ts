@@ -22,6 +22,7 @@ import type {
   StrategyPosition,
 } from '../strategy/sdk.ts';
 import { isoTimeFormatter, tradingDayMemo } from './clock.ts';
+import { WorkingOrders } from './working-orders.ts';
 
 /** What to replay. Give `ticks`, or `bars` (each bar is replayed as open → high/low → close ticks). */
 export interface BacktestOptions {
@@ -89,6 +90,18 @@ interface Market {
   quote: Tick | undefined;
 }
 
+/** An order request of the strategy, held until its callback returns. */
+interface Queued {
+  side: 'buy' | 'sell';
+  offset: 'open' | 'close';
+  price: number;
+  lots: number;
+  opts: OrderOptions;
+}
+
+/** Shared by every order sent without options (never written to). */
+const NO_OPTIONS: OrderOptions = Object.freeze({});
+
 /** The copy of an order a strategy receives (it may keep it): every field, as an object spread gave. */
 function orderUpdate(w: Working): Working {
   return {
@@ -125,14 +138,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const book = new PositionBook(spec);
   const aggregator = new BarAggregator();
   const barsByTime = o.bars ? groupBars(o.bars) : undefined;
-  const working = new Map<string, Working>();
-  const queue: Array<{
-    side: 'buy' | 'sell';
-    offset: 'open' | 'close';
-    price: number;
-    lots: number;
-    opts: OrderOptions;
-  }> = [];
+  const working = new WorkingOrders<Working>();
+  const queue: Queued[] = [];
   const trades: BacktestTrade[] = [];
   const curve: BacktestReport['equityCurve'] = [];
   const logs: string[] = [];
@@ -161,15 +168,15 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       return trading;
     },
     tick: spec.tick,
-    buy: (price, lots, opts = {}) => enqueue('buy', 'open', price, lots, opts),
-    sell: (price, lots, opts = {}) => enqueue('sell', 'close', price, lots, opts),
-    short: (price, lots, opts = {}) => enqueue('sell', 'open', price, lots, opts),
-    cover: (price, lots, opts = {}) => enqueue('buy', 'close', price, lots, opts),
+    buy: (price, lots, opts) => enqueue('buy', 'open', price, lots, opts ?? NO_OPTIONS),
+    sell: (price, lots, opts) => enqueue('sell', 'close', price, lots, opts ?? NO_OPTIONS),
+    short: (price, lots, opts) => enqueue('sell', 'open', price, lots, opts ?? NO_OPTIONS),
+    cover: (price, lots, opts) => enqueue('buy', 'close', price, lots, opts ?? NO_OPTIONS),
     cancelAll: () => {
-      for (const w of [...working.values()]) {
+      for (const w of working.copy()) {
         markets.get(w.instrument)?.book.cancel(w.clOrdId);
         w.status = 'cancelled';
-        working.delete(w.clOrdId);
+        working.remove(w);
         strategy.onOrder?.(ctx, orderUpdate(w));
       }
     },
@@ -222,7 +229,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     const realized = book.applyFill(f);
     w.filledQuantity += qty;
     w.status = w.filledQuantity >= w.quantity ? 'filled' : 'partiallyFilled';
-    if (w.status === 'filled') working.delete(w.clOrdId);
+    if (w.status === 'filled') working.remove(w);
     trades.push({
       time: iso(now),
       instrument: f.instrument,
@@ -250,52 +257,54 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     while (queue.length) {
       const q = queue.shift()!;
       const instrument = q.opts.instrument ?? instruments[0]!;
-      const legs: Array<[string, number]> = [];
-      if (q.offset === 'open') legs.push(['open', q.lots]);
-      else {
-        const p = book.get(instrument);
-        const leg = q.side === 'sell' ? p.long : p.short;
-        const split = splitClose(q.lots, leg.today, leg.yesterday);
-        if (!split) {
-          logs.push(`${iso(now)} refused: INSUFFICIENT_POSITION closing ${q.lots}`);
-          continue;
-        }
-        for (const l of split) legs.push([l.offset, l.lots]);
+      if (q.offset === 'open') {
+        place(q, instrument, 'open', q.lots);
+        continue;
       }
-      for (const [offset, lots] of legs) {
-        orders++;
-        const w: Working = {
-          clOrdId: `BT-${++ids}`,
-          instrument,
-          side: q.side,
-          offset,
-          price: q.price,
-          quantity: lots,
-          filledQuantity: 0,
-          status: 'new',
-          timeInForce: q.opts.timeInForce ?? 'day',
-          origin: 'bt',
-        };
-        working.set(w.clOrdId, w);
-        const market = marketOf(instrument);
-        if (market.quote) applyQuote(market);
-        const r = market.book.submit({
-          id: w.clOrdId,
-          account: 'me',
-          side: w.side,
-          price: w.price,
-          qty: lots,
-          tif: w.timeInForce,
-          stp: true,
-        });
-        for (const f of r.fills) onFill(w, f.price, f.qty);
-        if (r.cancelled > 0) {
-          w.status = 'cancelled';
-          working.delete(w.clOrdId);
-          strategy.onOrder?.(ctx, orderUpdate(w));
-        } else if (r.resting > 0 && r.filled === 0) strategy.onOrder?.(ctx, orderUpdate(w));
+      const p = book.get(instrument);
+      const leg = q.side === 'sell' ? p.long : p.short;
+      const split = splitClose(q.lots, leg.today, leg.yesterday);
+      if (!split) {
+        logs.push(`${iso(now)} refused: INSUFFICIENT_POSITION closing ${q.lots}`);
+        continue;
       }
+      for (const l of split) place(q, instrument, l.offset, l.lots);
     }
+  }
+
+  /** One order of a request (a close may need two: close-today and close-yesterday) onto the book. */
+  function place(q: Queued, instrument: string, offset: string, lots: number): void {
+    orders++;
+    const w: Working = {
+      clOrdId: `BT-${++ids}`,
+      instrument,
+      side: q.side,
+      offset,
+      price: q.price,
+      quantity: lots,
+      filledQuantity: 0,
+      status: 'new',
+      timeInForce: q.opts.timeInForce ?? 'day',
+      origin: 'bt',
+    };
+    working.add(w);
+    const market = marketOf(instrument);
+    if (market.quote) applyQuote(market);
+    const r = market.book.submit({
+      id: w.clOrdId,
+      account: 'me',
+      side: w.side,
+      price: w.price,
+      qty: lots,
+      tif: w.timeInForce,
+      stp: true,
+    });
+    for (const f of r.fills) onFill(w, f.price, f.qty);
+    if (r.cancelled > 0) {
+      w.status = 'cancelled';
+      working.remove(w);
+      strategy.onOrder?.(ctx, orderUpdate(w));
+    } else if (r.resting > 0 && r.filled === 0) strategy.onOrder?.(ctx, orderUpdate(w));
   }
 
   /**
@@ -321,24 +330,16 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     const size = o.defaultSize ?? 10;
     const ask = t.askPrice ?? t.lastPrice;
     const bid = Math.min(t.bidPrice ?? t.lastPrice - spec.tick, ask - spec.tick);
-    for (const [side, price, qty] of [
-      ['sell', ask, t.askSize ?? size],
-      ['buy', bid, t.bidSize ?? size],
-    ] as const) {
-      const id = side === 'sell' ? m.askId : m.bidId;
-      const r = b.submit({
-        id,
-        account: 'market',
-        side,
-        price,
-        qty: Math.max(1, qty),
-        tif: 'day',
-        stp: true,
-      });
-      for (const f of r.fills) {
-        const w = working.get(f.makerId);
-        if (w) onFill(w, f.price, f.qty);
-      }
+    // The ask first, then the bid: the order the strategy's resting orders have always been met in.
+    placeMarket(b, m.askId, 'sell', ask, t.askSize ?? size);
+    placeMarket(b, m.bidId, 'buy', bid, t.bidSize ?? size);
+  }
+
+  function placeMarket(b: OrderBook, id: string, side: 'buy' | 'sell', price: number, qty: number): void {
+    const r = b.submit({ id, account: 'market', side, price, qty: Math.max(1, qty), tif: 'day', stp: true });
+    for (const f of r.fills) {
+      const w = working.find(f.makerId);
+      if (w) onFill(w, f.price, f.qty);
     }
   }
 

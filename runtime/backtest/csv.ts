@@ -18,16 +18,37 @@ export class CsvError extends Error {
   }
 }
 
-function rows(text: string): { header: string[]; lines: Array<{ n: number; cells: string[] }> } {
-  const all = text.split(/\r?\n/);
-  const header = (all[0] ?? '').split(',').map((h) => h.trim());
-  const lines: Array<{ n: number; cells: string[] }> = [];
-  for (let i = 1; i < all.length; i++) {
-    const l = all[i]!;
-    if (l.trim() === '' || l.startsWith('#')) continue;
-    lines.push({ n: i + 1, cells: l.split(',').map((c) => c.trim()) });
+/**
+ * Calls `each` for every data line (blank lines and `#` comments skipped), one line at a time: a file of
+ * hundreds of thousands of ticks leaves no per-line garbage behind that outlives its line (which a
+ * garbage collection during the replay would otherwise have to sweep).
+ */
+function forEachRow(text: string, each: (n: number, cells: string[]) => void): string[] {
+  let start = 0;
+  let n = 0;
+  let header: string[] | undefined;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const raw = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    start = end + 1;
+    n++;
+    if (header === undefined) {
+      header = raw.split(',').map((h) => h.trim());
+      continue;
+    }
+    if (raw.trim() === '' || raw.startsWith('#')) continue;
+    const cells = raw.split(',');
+    for (let i = 0; i < cells.length; i++) cells[i] = cells[i]!.trim();
+    each(n, cells);
   }
-  return { header, lines };
+  return header ?? [''];
+}
+
+/** The header cells only. */
+function headerOf(text: string): string[] {
+  const end = text.search(/\r?\n/);
+  return (end < 0 ? text : text.slice(0, end)).split(',').map((h) => h.trim());
 }
 
 function col(header: string[], ...names: string[]): number {
@@ -63,13 +84,13 @@ function optInt(v: string | undefined): number | undefined {
 
 /** True when the header looks like a bar file (has open/high/low/close). */
 export function isBarFile(text: string): boolean {
-  const { header } = rows(text.slice(0, 500));
+  const header = headerOf(text.slice(0, 500));
   return col(header, 'open') >= 0 && col(header, 'close') >= 0;
 }
 
 /** Parses a tick CSV. @throws CsvError on the first bad line */
 export function parseTicks(text: string, defaultInstrument?: string): Tick[] {
-  const { header, lines } = rows(text);
+  const header = headerOf(text);
   const c = {
     time: col(header, 'time', 'timestamp'),
     instrument: col(header, 'instrument', 'symbol'),
@@ -83,7 +104,8 @@ export function parseTicks(text: string, defaultInstrument?: string): Tick[] {
     down: col(header, 'lowerLimit'),
   };
   if (c.time < 0 || c.last < 0) throw new CsvError(1, 'a tick file needs columns time and last');
-  return lines.map(({ n, cells }) => {
+  const out: Tick[] = [];
+  forEachRow(text, (n, cells) => {
     const instrument = (c.instrument >= 0 ? cells[c.instrument] : undefined) || defaultInstrument;
     if (!instrument) throw new CsvError(n, 'missing instrument');
     const t: Tick = {
@@ -104,13 +126,14 @@ export function parseTicks(text: string, defaultInstrument?: string): Tick[] {
     const down = optPrice(cells[c.down], n, 'lower limit');
     if (up !== undefined) t.upperLimit = up;
     if (down !== undefined) t.lowerLimit = down;
-    return t;
+    out.push(t);
   });
+  return out;
 }
 
 /** Parses a bar CSV. @throws CsvError on the first bad line */
 export function parseBars(text: string, defaultInstrument?: string): Bar[] {
-  const { header, lines } = rows(text);
+  const header = headerOf(text);
   const c = {
     time: col(header, 'time', 'timestamp'),
     instrument: col(header, 'instrument', 'symbol'),
@@ -122,7 +145,8 @@ export function parseBars(text: string, defaultInstrument?: string): Bar[] {
   };
   if (c.time < 0 || c.open < 0 || c.high < 0 || c.low < 0 || c.close < 0)
     throw new CsvError(1, 'a bar file needs columns time, open, high, low, close');
-  return lines.map(({ n, cells }) => {
+  const out: Bar[] = [];
+  forEachRow(text, (n, cells) => {
     const instrument = (c.instrument >= 0 ? cells[c.instrument] : undefined) || defaultInstrument;
     if (!instrument) throw new CsvError(n, 'missing instrument');
     const b: Bar = {
@@ -136,8 +160,9 @@ export function parseBars(text: string, defaultInstrument?: string): Bar[] {
     };
     if (b.high < Math.max(b.open, b.close, b.low) || b.low > Math.min(b.open, b.close))
       throw new CsvError(n, 'high/low do not contain open/close');
-    return b;
+    out.push(b);
   });
+  return out;
 }
 
 /** Writes ticks as CSV (the format {@link parseTicks} reads). */

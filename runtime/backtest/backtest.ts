@@ -22,6 +22,7 @@ import type {
   StrategyPosition,
 } from '../strategy/sdk.ts';
 import { isoTimeFormatter, tradingDayMemo } from './clock.ts';
+import { decimalText } from './money-text.ts';
 import { WorkingOrders } from './working-orders.ts';
 
 /** What to replay. Give `ticks`, or `bars` (each bar is replayed as open → high/low → close ticks). */
@@ -133,6 +134,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const capital = o.capital ?? 100_000_000;
   const dayOf = tradingDayMemo(makeCalendar());
   const iso = isoTimeFormatter();
+  const money = decimalText();
   const spec = DEFAULT_AU_SPEC;
   const markets = new Map<string, Market>();
   const book = new PositionBook(spec);
@@ -235,10 +237,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       instrument: f.instrument,
       side: f.side,
       offset: f.offset,
-      price: formatDecimal2(price),
+      price: money(price),
       quantity: qty,
-      commission: formatDecimal2(f.commission),
-      realizedPnl: formatDecimal2(realized),
+      commission: money(f.commission),
+      realizedPnl: money(realized),
     });
     strategy.onOrder?.(ctx, orderUpdate(w));
     strategy.onTrade?.(ctx, {

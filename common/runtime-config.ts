@@ -80,13 +80,16 @@ export const RuntimeConfigSchema = z.object({
     .object({
       path: z.string().default('/var/lib/aurum/journal.db'),
       /**
-       * SQLite `synchronous` in WAL mode. `FULL` (default) fsyncs every commit: nothing acted on is lost even on
-       * power loss. `NORMAL` survives process crashes (SIGKILL, OOM) but a power loss may roll back the last
-       * commits; it takes the fsync (about a millisecond) out of the tick-to-order path.
+       * SQLite `synchronous` in WAL mode. `NORMAL` (default) survives any crash of the runtime process
+       * (SIGKILL, OOM) and keeps the fsync (a millisecond or more) off the tick-to-order path; an OS crash or
+       * power loss may roll back the last commits: client order ids still never repeat (a new boot epoch is
+       * fsynced at every start) and the start-up reconciliation with the counter settles what the journal
+       * lost. `FULL` fsyncs every commit: nothing acted on is ever lost, at that fsync's latency per order.
+       * See runtime/journal/journal.ts and docs/performance.md.
        */
-      synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+      synchronous: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
     })
-    .default({ path: '/var/lib/aurum/journal.db', synchronous: 'FULL' }),
+    .default({ path: '/var/lib/aurum/journal.db', synchronous: 'NORMAL' }),
 });
 
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;

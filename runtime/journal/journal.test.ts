@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../domain/types.ts';
 import { openJournal } from './journal.ts';
@@ -42,6 +43,24 @@ describe('Journal', () => {
     b.close();
     expect(new Set(ids).size).toBe(3);
     expect(ids[2]!.split('-')[0]).toBe(ids[0]!.split('-')[0]);
+  });
+
+  it('client order ids never repeat even when the last commits are lost (new boot epoch per open)', () => {
+    const p = tmp();
+    const a = openJournal(p);
+    const first = a.tx(() => a.nextClOrdId());
+    // What an OS crash under synchronous=NORMAL can do: the counter's last commits rolled back.
+    a.tx(() => a.nextClOrdId());
+    a.close();
+    const db = new DatabaseSync(p);
+    db.prepare("UPDATE meta SET value = '1' WHERE key = 'nextSeq'").run();
+    db.close();
+    const b = openJournal(p);
+    const again = b.tx(() => b.nextClOrdId());
+    b.close();
+    expect(again).not.toBe(first);
+    expect(again.split('-')[0]).toBe(first.split('-')[0]);
+    expect(again.split('-')[2]).toBe(first.split('-')[2]);
   });
 
   it('a rolled-back transaction leaves nothing behind', () => {

@@ -2,15 +2,22 @@
  * The journal: an SQLite file on the pod's volume (node:sqlite) in which every order, execution, risk
  * decision and strategy state change is written — and committed — BEFORE the runtime acts on it.
  *
- * Durability choice: WAL with `synchronous=FULL`. In WAL mode `NORMAL` already survives a process crash
- * (SIGKILL, OOM kill: the WAL is in the OS page cache), but a power loss or node crash may roll back the
- * last commits — and a rolled-back order record whose order did reach the counter is exactly a "lost"
- * order. FULL fsyncs the WAL on every commit; at the runtime's order rates (a few per second, bounded by
- * the risk limits) the cost (about a millisecond per commit) is irrelevant. Ticks are not journaled.
+ * Durability choice: WAL with `synchronous=NORMAL` by default (`journal.synchronous` in the runtime
+ * configuration; `FULL` stays selectable). In WAL mode `NORMAL` loses nothing when the PROCESS dies (SIGKILL,
+ * OOM kill, a crash: every commit is in the WAL in the OS page cache; runtime/kill.test.ts proves it), but
+ * an OS crash or power loss may roll back the last commits (the WAL is fsynced at checkpoints, not per
+ * commit). `FULL` fsyncs the WAL on every commit: nothing is ever rolled back, at the price of an fsync
+ * (a millisecond or more, and much more on a busy disk) between a strategy's decision and the order
+ * reaching the counter. The deployed default trades the OS-crash window for that latency:
+ *  - client order ids can never repeat, even if the last commits are lost: every open durably (an fsync
+ *    whatever the setting) starts a new boot epoch, and ids are `<journal id>-<boot epoch>-<counter>`, so
+ *    a counter rolled back by an OS crash continues under a new epoch;
+ *  - an order that reached the counter but whose record was rolled back is found by the start-up
+ *    reconciliation with the counter (it asks the counter for the account's orders), not by the journal.
+ * Ticks are not journaled.
  *
- * Client order ids come from a counter stored in the same transaction as the order, prefixed with a
- * random id minted when the journal file is created, so ids stay unique across restarts and even across
- * a wiped volume.
+ * Client order ids: the counter is stored in the same transaction as the order; the journal id is random,
+ * minted when the file is created, so ids stay unique across restarts and even across a wiped volume.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -29,7 +36,7 @@ export interface JournalEvent {
 
 /** Options for {@link openJournal}. */
 export interface JournalOptions {
-  /** `FULL` (default, see the module comment) or `NORMAL`. */
+  /** `NORMAL` (default, see the module comment) or `FULL`. */
   synchronous?: 'FULL' | 'NORMAL';
   /** Clock, default Date.now. */
   now?: () => number;
@@ -50,6 +57,7 @@ CREATE TABLE IF NOT EXISTS cancels (cancelId TEXT PRIMARY KEY, clOrdId TEXT NOT 
 export class Journal {
   readonly #db: DatabaseSync;
   readonly #now: () => number;
+  /** `<journal id>-<boot epoch>-`: the part of every client order id fixed for this process's life. */
   readonly #prefix: string;
   #open = true;
   readonly #stmts;
@@ -59,7 +67,8 @@ export class Journal {
     this.#db = new DatabaseSync(path);
     this.#now = opts.now ?? Date.now;
     this.#db.exec('PRAGMA journal_mode=WAL');
-    this.#db.exec(`PRAGMA synchronous=${opts.synchronous ?? 'FULL'}`);
+    // The boot epoch below is committed with FULL (fsynced) whatever the setting; then the chosen one.
+    this.#db.exec('PRAGMA synchronous=FULL');
     this.#db.exec('PRAGMA busy_timeout=5000');
     this.#db.exec(SCHEMA);
     const getMeta = this.#db.prepare('SELECT value FROM meta WHERE key = ?');
@@ -69,7 +78,12 @@ export class Journal {
       this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('idPrefix', prefix);
       this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('nextSeq', '1');
     }
-    this.#prefix = prefix;
+    const epoch = Number((getMeta.get('bootEpoch') as { value: string } | undefined)?.value ?? '0') + 1;
+    this.#db
+      .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
+      .run('bootEpoch', String(epoch));
+    this.#db.exec(`PRAGMA synchronous=${opts.synchronous ?? 'NORMAL'}`);
+    this.#prefix = `${prefix}-${epoch.toString(36).toUpperCase()}-`;
     this.#stmts = {
       getMeta,
       setMeta: this.#db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
@@ -118,7 +132,7 @@ export class Journal {
   nextClOrdId(): ClOrdId {
     const seq = Number((this.#stmts.getMeta.get('nextSeq') as { value: string }).value);
     this.#stmts.setMeta.run('nextSeq', String(seq + 1));
-    return `${this.#prefix}-${seq}`;
+    return `${this.#prefix}${seq}`;
   }
 
   /** Appends one record to the event log. */
@@ -189,6 +203,11 @@ export class Journal {
   /** Writes a JSON value. */
   set(key: string, value: unknown): void {
     this.#stmts.kvSet.run(key, JSON.stringify(value));
+  }
+
+  /** Writes a value that is already JSON text (e.g. a strategy state serialised in its worker). */
+  setJson(key: string, json: string): void {
+    this.#stmts.kvSet.run(key, json);
   }
 
   /** Event log records after `afterSeq`. */

@@ -5,9 +5,10 @@
  *
  * Measured per order: from the instant a snapshot is handed to the engine (the gateway's tick event, as
  * the FIX gateway raises it) to the instant the resulting order is handed to the gateway's `sendOrder`.
- * In between: tick dispatch → structured clone to the strategy's worker thread → onTick → order message
- * back to the main thread → risk checks → OMS (journal commit: write-ahead, before the hand-over) →
- * gateway. Ticks are offered at a fixed rate by a feeder thread (./feeder.ts): the engine's thread sleeps in
+ * In between: tick dispatch → the strategy host's tick lane (shared memory) to the strategy's worker thread
+ * → onTick → order message back on the worker's reply port (taken synchronously while the host waits for
+ * the tick to be done, or on the next event-loop turn) → risk checks → OMS (journal commit: write-ahead,
+ * before the hand-over) → gateway. Ticks are offered at a fixed rate by a feeder thread (./feeder.ts): the engine's thread sleeps in
  * its event loop between ticks and wakes on the feed's message, as on a socket read in production.
  *
  * Which tick caused an order: the sample strategy is deterministic, so the referee (./ema-cross.ts, the same
@@ -46,7 +47,7 @@ export interface LatencyRun {
   rate: number;
   fast: number;
   slow: number;
-  /** Journal durability (the runtime's default is FULL). */
+  /** Journal durability (the runtime's default is NORMAL). */
   synchronous: 'FULL' | 'NORMAL';
   /** Directory for the run's journal (a fresh subdirectory is made and removed). */
   dir: string;

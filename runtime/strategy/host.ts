@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { StrategyLogLine, StrategyView } from '../api/engine-port.ts';
 import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Journal } from '../journal/journal.ts';
@@ -23,6 +23,7 @@ import type {
   StrategyTick,
   StrategyTrade,
 } from './sdk.ts';
+import { createLaneBuffers, LaneWriter } from './tick-lane.ts';
 
 /** How a strategy is defined (from the CR's ConfigMap, or uploaded). */
 export interface StrategyDefinition {
@@ -76,8 +77,17 @@ interface Pending {
 
 interface Running {
   worker: Worker;
-  /** State reported after a callback, not yet journaled (flushed periodically, before any order, on stop). */
-  dirtyState?: Record<string, unknown>;
+  /** Ticks go through shared memory (./tick-lane.ts), not messages. */
+  lane: LaneWriter;
+  /** The worker's answers; read synchronously right after a tick (see dispatchTick). */
+  reply: MessagePort;
+  /** Wait for the worker's answer after a tick; off after a wait ran out, on again once it caught up. */
+  spin: boolean;
+  /** The lane's progress as last seen by the watchdog, and since when it has not moved. */
+  laneSeen: number;
+  laneSince: number;
+  /** State (JSON) reported by the worker, not yet journaled (flushed periodically, before any order, on stop). */
+  dirtyState?: string;
   seq: number;
   pending: Map<number, Pending>;
   timers: Map<string, NodeJS.Timeout>;
@@ -93,6 +103,12 @@ interface Entry {
 }
 
 const LOG_LINES = 500;
+/**
+ * After handing a tick over, the engine thread waits at most this long for the strategy to finish it, so
+ * an order it sends is taken in at once rather than after an event-loop wake-up. The wait ends as soon as
+ * the worker reports the tick done (usually a few µs); it is skipped while the worker lags.
+ */
+const TICK_SPIN_MS = 0.1;
 const WORKER_URL = new URL('./worker.ts', import.meta.url);
 
 /** Runs the strategies of one runtime. */
@@ -302,9 +318,29 @@ export class StrategyHost {
 
   /** Market data to every running strategy that trades the instrument. */
   dispatchTick(tick: StrategyTick): void {
-    for (const e of this.#entries.values())
-      if (e.run && e.state === 'running' && e.def.instruments.includes(tick.instrument))
-        this.#send(e, e.run, { type: 'tick', tick });
+    for (const e of this.#entries.values()) {
+      const run = e.run;
+      if (!run || e.state !== 'running') continue;
+      const slot = e.def.instruments.indexOf(tick.instrument);
+      if (slot < 0) continue;
+      const caughtUp = run.lane.processed() === run.lane.published();
+      const published = run.lane.publish(slot, tick);
+      if (!caughtUp || !run.spin) {
+        // Lagging: no wait (the ring holds the ticks; far behind, it is conflated); waits again once caught up.
+        if (caughtUp) run.spin = true;
+        continue;
+      }
+      const until = performance.now() + TICK_SPIN_MS;
+      while (run.lane.processed() !== published && performance.now() < until);
+      if (run.lane.processed() !== published) run.spin = false;
+      this.#takeReplies(e, run);
+    }
+  }
+
+  /** Handles the worker's answers already queued, synchronously (an order it sent for the last tick). */
+  #takeReplies(e: Entry, run: Running): void {
+    for (let m = receiveMessageOnPort(run.reply); m && e.run === run; m = receiveMessageOnPort(run.reply))
+      this.#onMessage(e, run, m.message as FromWorker);
   }
 
   dispatchBar(bar: StrategyBar): void {
@@ -330,16 +366,30 @@ export class StrategyHost {
   }
 
   #spawn(e: Entry): Running {
+    const buffers = createLaneBuffers();
+    const channel = new MessageChannel();
     const worker = new Worker(WORKER_URL, {
       resourceLimits: { maxOldGenerationSizeMb: this.#o.memoryMb, maxYoungGenerationSizeMb: 16 },
       stdout: true,
       stderr: true,
+      workerData: { lane: buffers, reply: channel.port2 },
+      transferList: [channel.port2],
     });
-    const run: Running = { worker, seq: 0, pending: new Map(), timers: new Map() };
+    const run: Running = {
+      worker,
+      lane: new LaneWriter(buffers),
+      reply: channel.port1,
+      spin: true,
+      laneSeen: 0,
+      laneSince: this.#o.now(),
+      seq: 0,
+      pending: new Map(),
+      timers: new Map(),
+    };
     e.run = run;
+    run.reply.on('message', (m: FromWorker) => this.#onMessage(e, run, m));
     worker.stdout.on('data', (d: Buffer) => this.#log(e, 'info', d.toString().trimEnd()));
     worker.stderr.on('data', (d: Buffer) => this.#log(e, 'warn', d.toString().trimEnd()));
-    worker.on('message', (m: FromWorker) => this.#onMessage(e, run, m));
     worker.on('error', (err: Error & { code?: string }) => {
       const why =
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -377,7 +427,7 @@ export class StrategyHost {
         const state = m.state ?? run.dirtyState;
         run.dirtyState = undefined;
         const name = e.def.name;
-        const persist = state ? () => this.#o.journal.set(`strategy:${name}:state`, state) : undefined;
+        const persist = state ? () => this.#o.journal.setJson(`strategy:${name}:state`, state) : undefined;
         if (e.state === 'running') this.#o.submit(name, m.order, persist);
         else if (state) this.#saveState(name, state);
         return;
@@ -414,6 +464,7 @@ export class StrategyHost {
       ...(resolve ? { resolve } : {}),
     });
     run.worker.postMessage({ ...m, seq } as ToWorker);
+    run.lane.ring(); // the worker may be parked on the lane
     void e;
   }
 
@@ -425,9 +476,9 @@ export class StrategyHost {
     return new Promise((resolve) => this.#send(e, run, m, resolve));
   }
 
-  #saveState(name: string, state: Record<string, unknown>): void {
+  #saveState(name: string, state: string): void {
     const j = this.#o.journal;
-    j.tx(() => j.set(`strategy:${name}:state`, state));
+    j.tx(() => j.setJson(`strategy:${name}:state`, state));
   }
 
   #flush(e: Entry, run: Running): void {
@@ -446,6 +497,18 @@ export class StrategyHost {
       // State-only changes (no order) are journaled about once a second, not on every tick: an fsync per tick
       // would cap the tick rate; anything acted on (an order) has its state journaled first, above.
       if (this.#ticks % this.#flushEvery === 0) this.#flush(e, run);
+      // Ticks carry no seq: a lane whose processed count stays behind for the limit is a stuck onTick.
+      const processed = run.lane.processed();
+      if (processed !== run.laneSeen || processed === run.lane.published()) {
+        run.laneSeen = processed;
+        run.laneSince = now;
+      } else if (now - run.laneSince > this.#o.watchdogMs) {
+        this.#fail(
+          e,
+          `onTick did not return within ${this.#o.watchdogMs} ms (endless loop?); the worker was terminated`,
+        );
+        continue;
+      }
       const oldest = run.pending.values().next().value as Pending | undefined;
       const limit = oldest?.limitMs ?? this.#o.watchdogMs;
       if (oldest && now - oldest.at > limit)
@@ -483,6 +546,7 @@ export class StrategyHost {
     e.run = undefined;
     for (const t of run.timers.values()) clearInterval(t);
     run.pending.clear();
+    run.reply.close();
     void run.worker.terminate();
   }
 

@@ -49,10 +49,15 @@ export interface OrderRequest {
 /** Worker → host. */
 export type FromWorker =
   | { type: 'described'; seq: number; params?: Record<string, ParamSpec> }
-  | { type: 'done'; seq: number; state?: Record<string, unknown> }
+  /** `seq` -1: a state report between callbacks (ticks come through the lane, without a seq). */
+  | { type: 'done'; seq: number; state?: string }
+  /** `seq` -1: onTick from the lane threw. */
   | { type: 'failed'; seq: number; message: string }
-  /** `state`: the persistent state at the moment of the order, when it changed (journaled before the order). */
-  | { type: 'order'; order: OrderRequest; state?: Record<string, unknown> }
+  /**
+   * `state`: the persistent state at the moment of the order, as JSON text, when it changed (journaled
+   * before the order).
+   */
+  | { type: 'order'; order: OrderRequest; state?: string }
   | { type: 'cancelAll' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'setTimer'; name: string; ms: number }

@@ -4,14 +4,27 @@
  */
 
 import { pathToFileURL } from 'node:url';
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { checkParamSpecs } from './params.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
-import type { Strategy, StrategyContext, StrategyPosition } from './sdk.ts';
+import type { Strategy, StrategyContext, StrategyPosition, StrategyTick } from './sdk.ts';
+import { type LaneBuffers, LaneReader, WAKE } from './tick-lane.ts';
 
 const port = parentPort;
 if (!port) throw new Error('strategy worker must run in a worker thread');
-const post = (m: FromWorker) => port.postMessage(m);
+/** Given by the host for a running strategy (not for upload validation): the tick lane and the reply port. */
+const wiring = workerData as { lane: LaneBuffers; reply: MessagePort } | undefined;
+// Answers go through a port of their own, which the host can read synchronously (receiveMessageOnPort)
+// while it waits for this worker to finish a tick: no event-loop wake-up on the engine thread.
+const replyPort = wiring?.reply ?? port;
+const post = (m: FromWorker) => replyPort.postMessage(m);
+
+/** After the last tick, poll this long before parking in Atomics.wait (a wake-up costs tens of µs). */
+const SPIN_MS = 0.2;
+/** Longest park before the event loop gets a turn (timers, stdout, promises of async callbacks). */
+const PARK_MS = 20;
+/** State-only changes are reported this often (the host journals them about once a second anyway). */
+const STATE_EVERY_MS = 250;
 
 let strategy: Strategy | undefined;
 let ctx: StrategyContext | undefined;
@@ -74,13 +87,13 @@ function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext
   return c;
 }
 
-/** The state as JSON when it changed since last reported (so the host journals it), else undefined. */
-function changedState(): Record<string, unknown> | undefined {
+/** The state as JSON text when it changed since last reported (so the host journals it), else undefined. */
+function changedState(): string | undefined {
   if (!ctx) return undefined;
   const s = JSON.stringify(ctx.state);
   if (s === lastState) return undefined;
   lastState = s;
-  return JSON.parse(s) as Record<string, unknown>;
+  return s;
 }
 
 async function handle(m: ToWorker): Promise<void> {
@@ -122,6 +135,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'start':
       await strategy.onStart?.(ctx);
       trading = true;
+      startLane();
       return;
     case 'stop':
       trading = false;
@@ -157,8 +171,13 @@ async function handle(m: ToWorker): Promise<void> {
 
 // Callbacks run strictly one after another, in arrival order.
 let chain: Promise<void> = Promise.resolve();
-port.on('message', (m: ToWorker) => {
+let failed = false;
+function enqueue(m: ToWorker): void {
+  // Every tick published before this message was sent is handed over before it (the host writes the lane
+  // before it posts), so e.g. a parameter change never overtakes the ticks that preceded it.
+  drainLane();
   chain = chain.then(async () => {
+    if (failed) return;
     try {
       await handle(m);
       if (m.type === 'init' && m.describeOnly) return;
@@ -173,4 +192,73 @@ port.on('message', (m: ToWorker) => {
       });
     }
   });
-});
+}
+port.on('message', enqueue);
+
+// The tick lane (./tick-lane.ts): ticks are read from shared memory, not from messages.
+let reader: LaneReader | undefined;
+let pumping = false;
+let stateCheckedAt = 0;
+function onLaneTick(t: StrategyTick): void {
+  strategy?.onTick?.(ctx as StrategyContext, t);
+}
+
+/** Hands every changed snapshot to onTick; a throw stops the strategy (reported like any callback's). */
+function drainLane(): void {
+  if (!reader || failed || !trading) return;
+  try {
+    reader.drain(onLaneTick);
+  } catch (e) {
+    failed = true;
+    const err = e as Error;
+    post({ type: 'failed', seq: -1, message: `onTick: ${err?.stack ?? String(e)}` });
+  }
+}
+
+function startLane(): void {
+  if (!wiring || !ctx) return;
+  reader ??= new LaneReader(wiring.lane, ctx.instruments);
+  if (!pumping) setImmediate(pump);
+}
+
+/**
+ * The worker's loop while trading: hand over ticks, spin briefly for the next one, then park in
+ * Atomics.wait until the host rings (a tick or a control message). Control messages are taken here with
+ * receiveMessageOnPort and queued like any other; the loop then returns to the event loop so they run.
+ */
+function pump(): void {
+  pumping = true;
+  const control = reader!.control;
+  for (;;) {
+    if (failed || !trading) break;
+    const seen = Atomics.load(control, WAKE);
+    drainLane();
+    const now = performance.now();
+    if (now - stateCheckedAt > STATE_EVERY_MS) {
+      stateCheckedAt = now;
+      const state = changedState();
+      if (state) post({ type: 'done', seq: -1, state });
+    }
+    const m = receiveMessageOnPort(port!);
+    if (m) {
+      enqueue(m.message as ToWorker);
+      // Come back once the queued callbacks (and any promise they start) have run.
+      pumping = false;
+      void chain.then(() => {
+        if (!pumping) setImmediate(pump);
+      });
+      return;
+    }
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(control, WAKE) === seen && performance.now() < until);
+    if (Atomics.load(control, WAKE) !== seen) continue;
+    if (Atomics.wait(control, WAKE, seen, PARK_MS) === 'timed-out') {
+      pumping = false;
+      setImmediate(() => {
+        if (!pumping) pump();
+      });
+      return;
+    }
+  }
+  pumping = false;
+}

@@ -59,7 +59,11 @@ function latencyLine(label: string, r: LatencyResult): string {
   if (r.latenciesUs.length === 0) return `${head}: no order reached the gateway${tail}`;
   const s = summarize(r.latenciesUs);
   const g = summarize(r.fromIngestUs);
-  return `${head}: tick-to-order µs from scheduled arrival p50 ${fmt(s.p50)} p90 ${fmt(s.p90)} p99 ${fmt(s.p99)} p99.9 ${fmt(s.p999)} max ${fmt(s.max)} (n=${s.count}); from ingestion p50 ${fmt(g.p50)} p99 ${fmt(g.p99)}${tail}`;
+  const f = r.firstLegUs.length > 0 ? summarize(r.firstLegUs) : undefined;
+  const first = f
+    ? `; first legs only (sent from onTick) p50 ${fmt(f.p50)} p99 ${fmt(f.p99)} (n=${f.count})`
+    : '';
+  return `${head}: tick-to-order µs from scheduled arrival p50 ${fmt(s.p50)} p90 ${fmt(s.p90)} p99 ${fmt(s.p99)} p99.9 ${fmt(s.p999)} max ${fmt(s.max)} (n=${s.count}); from ingestion p50 ${fmt(g.p50)} p99 ${fmt(g.p99)}${first}${tail}`;
 }
 
 function p99(r: LatencyResult | undefined): number | undefined {

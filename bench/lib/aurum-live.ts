@@ -65,6 +65,12 @@ export interface LatencyResult {
   /** From the instant the feed actually handed the tick to the engine (excludes that wait). */
   fromIngestUs: Float64Array;
   /**
+   * `latenciesUs` of first legs only: the first order of each decision, sent from onTick itself. A reversal's
+   * second order (the open after the close) is sent once the close is filled, so its latency also holds the
+   * gateway's fill and the trade update's way to the strategy; it stays in `latenciesUs`.
+   */
+  firstLegUs: Float64Array;
+  /**
    * Snapshots per second the engine's thread actually took in (the feeder offers them on schedule; a busy
    * engine thread takes them in later, and that wait is part of the latency from scheduled arrival).
    */
@@ -128,6 +134,8 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
   const tSched = new Float64Array(n);
   const lat: number[] = [];
   const fromIngest: number[] = [];
+  const firstLeg: number[] = [];
+  let lastDecision = -1;
   let delivered = 0;
   let unattributed = 0;
   const decisions = signalEvents(o.ticks, o.fast, o.slow);
@@ -151,6 +159,8 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
         return;
       }
       next = j;
+      if (j !== lastDecision) firstLeg.push((at - tSched[d.index]!) * 1000);
+      lastDecision = j;
       lat.push((at - tSched[d.index]!) * 1000);
       fromIngest.push((at - tIn[d.index]!) * 1000);
     },
@@ -197,6 +207,7 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
       unattributed,
       latenciesUs: Float64Array.from(lat),
       fromIngestUs: Float64Array.from(fromIngest),
+      firstLegUs: Float64Array.from(firstLeg),
       ingestRate: n / (feedMs / 1000),
       ticksOffered: n,
       orders: gateway.orders,

@@ -12,7 +12,10 @@ describe('createLogger', () => {
       },
     });
     const log = createLogger('t', { level: 'info' }, sink);
-    log.info({ password: 'hunter2', nested: { privateKey: 'k1', deeper: { token: 't1' } }, user: 'alice' }, 'x');
+    log.info(
+      { password: 'hunter2', nested: { privateKey: 'k1', deeper: { token: 't1' } }, user: 'alice' },
+      'x',
+    );
     expect(out).toContain('alice');
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain('k1');

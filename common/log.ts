@@ -27,7 +27,11 @@ const redactPaths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `req.
  * @param options pino options merged over the defaults (level from `LOG_LEVEL`, default `info`)
  * @param destination where lines go (default: stdout)
  */
-export function createLogger(name: string, options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+export function createLogger(
+  name: string,
+  options: LoggerOptions = {},
+  destination?: DestinationStream,
+): Logger {
   const opts: LoggerOptions = {
     name,
     level: process.env.LOG_LEVEL ?? 'info',

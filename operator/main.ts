@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   });
   const events = new KubeEventRecorder({ client: mgr.client, clock: systemClock, log, instance: identity });
   const enabled = new Set(
-    (process.env.AURUM_CONTROLLERS ?? 'tradingplatform,firewall,investoraccess').split(',').map((s) => s.trim()),
+    (process.env.AURUM_CONTROLLERS ?? 'tradingplatform,firewall,investoraccess')
+      .split(',')
+      .map((s) => s.trim()),
   );
   if (enabled.has('tradingplatform')) {
     registerTradingPlatformController(mgr, {

@@ -6,11 +6,16 @@
 import { z } from 'zod';
 import { isPasswordHash } from './password.ts';
 
-export const RoleSchema = z.enum(['trader', 'viewer']).describe('trader may trade and manage strategies; viewer only watches');
+export const RoleSchema = z
+  .enum(['trader', 'viewer'])
+  .describe('trader may trade and manage strategies; viewer only watches');
 export type Role = z.infer<typeof RoleSchema>;
 
 export const RuntimeUserSchema = z.object({
-  username: z.string().regex(/^[a-z][a-z0-9._-]{1,31}$/).describe('login name'),
+  username: z
+    .string()
+    .regex(/^[a-z][a-z0-9._-]{1,31}$/)
+    .describe('login name'),
   role: RoleSchema,
   passwordHash: z.string().refine(isPasswordHash, 'must be a scrypt hash from common/auth/password.ts'),
   /** RFC 3339; after it the login is refused and live sessions end. */

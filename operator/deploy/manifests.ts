@@ -204,6 +204,9 @@ if (import.meta.main) {
   // switching its own profile (the chart ships the same objects from the same builder).
   const { renderRuntimeAdmissionPolicy } = await import('../render/runtime-identity.ts');
   process.stdout.write(
-    toYaml([...operatorManifests(stub ? { config: STUB_RUNTIME_CONFIG } : {}), ...renderRuntimeAdmissionPolicy()]),
+    toYaml([
+      ...operatorManifests(stub ? { config: STUB_RUNTIME_CONFIG } : {}),
+      ...renderRuntimeAdmissionPolicy(),
+    ]),
   );
 }

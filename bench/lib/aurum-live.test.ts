@@ -19,8 +19,11 @@ describe('tick-to-order harness on the real engine', () => {
     // The sample sends no entry while another is working, so on a loaded machine (fills reaching its worker
     // after the whole 0.2 s feed) only the first long and short entries are certain; more is a bonus.
     expect(r.orders).toBeGreaterThanOrEqual(2);
-    expect(r.unattributed).toBe(0);
-    expect(r.latenciesUs.length).toBe(r.orders);
+    // A worker stalled for more than 128 ticks (64 ms here, which a loaded machine can do) is conflated to the
+    // newest snapshot (runtime/strategy/tick-lane.ts): it skips ticks, so a decision of its may not be the
+    // referee's and is then counted as not attributed rather than timed against the wrong tick.
+    expect(r.latenciesUs.length + r.unattributed).toBe(r.orders);
+    expect(r.latenciesUs.length).toBeGreaterThanOrEqual(1);
     for (const v of r.latenciesUs) expect(v).toBeGreaterThan(0);
   });
 });

@@ -22,6 +22,8 @@ import type { StrategyTick } from './sdk.ts';
 export const WAKE = 0;
 export const PUBLISHED = 1;
 export const PROCESSED = 2;
+/** 1 while the worker is (about to be) parked in Atomics.wait: only then does a tick need a notify. */
+export const PARKED = 3;
 const CONTROL_WORDS = 4;
 
 /** Ring slots (a power of two). */
@@ -90,7 +92,9 @@ export class LaneWriter {
   /** Wakes a parked worker (after a tick, or after a control message was posted to it). */
   ring(): void {
     Atomics.add(this.control, WAKE, 1);
-    Atomics.notify(this.control, WAKE);
+    // A worker that is running or spinning sees WAKE move; the notify (a lock, maybe a syscall) is for a
+    // parked one only. The worker sets PARKED before it re-reads WAKE and waits, so no wake-up is lost.
+    if (Atomics.load(this.control, PARKED) === 1) Atomics.notify(this.control, WAKE);
   }
 
   published(): number {

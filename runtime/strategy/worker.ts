@@ -8,7 +8,7 @@ import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from '
 import { checkParamSpecs } from './params.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Strategy, StrategyContext, StrategyPosition, StrategyTick } from './sdk.ts';
-import { type LaneBuffers, LaneReader, WAKE } from './tick-lane.ts';
+import { type LaneBuffers, LaneReader, PARKED, WAKE } from './tick-lane.ts';
 
 const port = parentPort;
 if (!port) throw new Error('strategy worker must run in a worker thread');
@@ -252,7 +252,12 @@ function pump(): void {
     const until = performance.now() + SPIN_MS;
     while (Atomics.load(control, WAKE) === seen && performance.now() < until);
     if (Atomics.load(control, WAKE) !== seen) continue;
-    if (Atomics.wait(control, WAKE, seen, PARK_MS) === 'timed-out') {
+    // PARKED first, then Atomics.wait re-checks WAKE: a ring after this point either changed WAKE (the wait
+    // returns at once) or sees PARKED and notifies.
+    Atomics.store(control, PARKED, 1);
+    const parked = Atomics.wait(control, WAKE, seen, PARK_MS);
+    Atomics.store(control, PARKED, 0);
+    if (parked === 'timed-out') {
       pumping = false;
       setImmediate(() => {
         if (!pumping) pump();

@@ -3,7 +3,7 @@
  * Accounts, working orders (with their queue position), positions and FIX sequence numbers survive.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,22 @@ async function startProcess(fixPort: number, adminPort: number): Promise<ChildPr
   }
 }
 
+/** Waits until the counter's `.seqnums` file for `peer` expects inbound `atLeast` next, and is stable. */
+async function storedSeqNums(storeDir: string, peer: string, atLeast: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let last = '';
+  for (;;) {
+    const file = readdirSync(storeDir).find((f) => f.includes(peer) && f.endsWith('.seqnums'));
+    const text = file ? readFileSync(join(storeDir, file), 'utf8') : '';
+    const target = Number(/:\s*(\d+)/.exec(text)?.[1] ?? 0);
+    if (target >= atLeast && text === last) return;
+    if (Date.now() > deadline)
+      throw new Error(`counter never stored inbound ${atLeast} for ${peer}: "${text}"`);
+    last = text;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
 describe('restart mid-day', () => {
   it('keeps accounts, orders, positions and sequence numbers across kill -9', async () => {
     const fixPort = await freePort();
@@ -84,7 +100,9 @@ describe('restart mid-day', () => {
     await a.client.waitFor((r) => r.msgType === '8' && r.body.ClOrdID === 'A1' && r.body.ExecType === 'F');
     const seqBefore = a.client.lastSent();
     const before = await (await fetch(`http://127.0.0.1:${adminPort}/accounts/80001`)).json();
-    await new Promise((r) => setTimeout(r, 300)); // let the coalesced flush of the last message run
+    // The FIX store writes its sequence numbers asynchronously: kill only once the counter has stored that
+    // it received our last message, and the file has stopped changing (what is stored must survive).
+    await storedSeqNums(join(dir, 'data', 'fix'), 'ALICE', seqBefore + 1);
 
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));

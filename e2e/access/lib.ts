@@ -4,9 +4,10 @@
  * WireGuard sidecar, and investor hosts: network namespaces on this machine with a veth to the host, using
  * the wg-quick file from the `<access>-access` Secret.
  */
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { createInterface } from 'node:readline';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { createLogger } from '../../common/log.ts';
 import type { TradingPlatform } from '../../operator/api/tradingplatform.ts';
 import { TradingPlatformSpec } from '../../operator/api/tradingplatform.ts';
@@ -308,3 +309,188 @@ export function accessObject(namespace: string, name: string): any {
 }
 
 export { apply };
+
+/** One HTTP request of a {@link TunnelProber}: when it was sent and answered (ms since the epoch), status 0 = none. */
+export interface ProbeResult {
+  start: number;
+  end: number;
+  status: number;
+}
+
+/** The prober's program: a new connection every `every` ms, each given `timeout` ms; one JSON line per answer. */
+const PROBE_SCRIPT = `
+const http = require('node:http');
+const [url, every, timeout] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
+process.stdin.on('end', () => process.exit(0)).resume();
+setInterval(() => {
+  const start = Date.now();
+  let done = false;
+  const fin = (status) => {
+    if (done) return;
+    done = true;
+    process.stdout.write(JSON.stringify({ start, end: Date.now(), status }) + '\\n');
+  };
+  const req = http.get(url, { agent: false, timeout }, (res) => { res.resume(); fin(res.statusCode); });
+  req.on('timeout', () => { req.destroy(); fin(0); });
+  req.on('error', () => fin(0));
+}, every);
+`;
+
+/**
+ * Probes a URL from inside an investor host without a process per request: one Node process in the host's
+ * network namespace opens a fresh TCP connection every `everyMs` (requests overlap, so a lost packet costs
+ * one interval, not a timeout) and reports each answer. Used by the access-latency benchmark.
+ */
+export class TunnelProber {
+  readonly results: ProbeResult[] = [];
+  private readonly child: ChildProcess;
+  private readonly timeoutMs: number;
+  private listeners: Array<() => void> = [];
+
+  constructor(ns: string, url: string, everyMs = 50, timeoutMs = 500) {
+    this.timeoutMs = timeoutMs;
+    this.child = spawn(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, '-e', PROBE_SCRIPT, url, String(everyMs), String(timeoutMs)],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      try {
+        this.results.push(JSON.parse(line) as ProbeResult);
+      } catch {
+        return;
+      }
+      for (const l of this.listeners) l();
+    });
+  }
+
+  private until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const tick = () => {
+        const v = check();
+        if (v === undefined) return;
+        cleanup();
+        resolve(v);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      // Re-checks without new answers too: "every request for a while failed" needs time, not a line.
+      const poll = setInterval(tick, 50);
+      const cleanup = () => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.listeners = this.listeners.filter((l) => l !== tick);
+      };
+      this.listeners.push(tick);
+      tick();
+    });
+  }
+
+  /** The first answer with `status` among requests sent at or after `since` (resolves when it arrives). */
+  firstAnswer(since: number, status = 200, timeoutMs = 60_000): Promise<ProbeResult> {
+    return this.until(
+      () => this.results.find((r) => r.start >= since && r.status === status),
+      timeoutMs,
+      `an HTTP ${status} through the tunnel`,
+    );
+  }
+
+  /**
+   * When requests started failing for good after `since`: the send time of the first request of a run of
+   * at least `confirm` failed ones that no later answer broke. Only requests whose timeout has passed are
+   * judged, so a slow answer still counts as an answer.
+   */
+  cutSince(since: number, confirm = 5, timeoutMs = 60_000): Promise<number> {
+    return this.until(
+      () => {
+        const settled = Date.now() - this.timeoutMs - 100;
+        const judged = this.results.filter((r) => r.start >= since && r.start <= settled);
+        judged.sort((a, b) => a.start - b.start);
+        let first: number | undefined;
+        let run = 0;
+        for (const r of judged) {
+          if (r.status === 0) {
+            first ??= r.start;
+            run++;
+          } else {
+            first = undefined;
+            run = 0;
+          }
+        }
+        return run >= confirm ? first : undefined;
+      },
+      timeoutMs,
+      'requests through the tunnel refused',
+    );
+  }
+
+  stop(): void {
+    this.child.stdin?.end();
+    this.child.kill('SIGTERM');
+  }
+}
+
+/** Decoded data of the Secrets of one namespace, kept current by a watch, with the time each change arrived. */
+export class SecretWatch {
+  private readonly data = new Map<string, { at: number; data: Record<string, string> }>();
+  private listeners: Array<() => void> = [];
+  private req: { abort(): void } | undefined;
+  private readonly namespace: string;
+
+  constructor(namespace: string) {
+    this.namespace = namespace;
+  }
+
+  async start(): Promise<void> {
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath());
+    this.req = await new Watch(kc).watch(
+      `/api/v1/namespaces/${this.namespace}/secrets`,
+      {},
+      (type: string, obj: { metadata: { name: string }; data?: Record<string, string> }) => {
+        if (type === 'DELETED') this.data.delete(obj.metadata.name);
+        else
+          this.data.set(obj.metadata.name, {
+            at: Date.now(),
+            data: Object.fromEntries(
+              Object.entries(obj.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+            ),
+          });
+        for (const l of this.listeners) l();
+      },
+      () => {},
+    );
+  }
+
+  get(name: string): Record<string, string> | undefined {
+    return this.data.get(name)?.data;
+  }
+
+  /** Resolves when `check` holds for the Secret `name`, with the time the satisfying version arrived. */
+  when(name: string, check: (d: Record<string, string>) => boolean, timeoutMs = 60_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const tick = () => {
+        const e = this.data.get(name);
+        if (!e || !check(e.data)) return;
+        cleanup();
+        resolve(e.at);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for Secret ${name}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.listeners = this.listeners.filter((l) => l !== tick);
+      };
+      this.listeners.push(tick);
+      tick();
+    });
+  }
+
+  stop(): void {
+    this.req?.abort();
+  }
+}

@@ -305,7 +305,12 @@ const bench: Benchmark = {
       );
     } finally {
       op?.child.kill('SIGTERM');
-      if (ns) kubectl(['delete', 'namespace', ns, '--wait=false'], { check: false });
+      // Waited for: at 10,000 the deletion takes minutes, and a cluster still deleting loads whatever runs next.
+      if (ns)
+        kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=1800s'], {
+          check: false,
+          timeoutMs: 1_800_000,
+        });
       if (replicas && replicas !== '0')
         kubectl(['-n', 'aurum-system', 'scale', 'deploy', 'aurum-operator', `--replicas=${replicas}`], {
           check: false,

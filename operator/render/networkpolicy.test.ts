@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { essence } from '../controllers/networkpolicyspec/reconciler.ts';
 import {
   allowPolicyName,
   type ClusterFacts,
@@ -51,8 +52,6 @@ describe('renderPlatformPolicies', () => {
     expect(deny?.spec).toEqual({
       podSelector: { matchLabels: { [PLATFORM_LABEL]: 'alice' } },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [],
-      egress: [],
     });
     expect(deny?.metadata?.ownerReferences?.[0]).toMatchObject({
       kind: 'TradingPlatform',
@@ -151,5 +150,29 @@ describe('renderPlatformPolicies', () => {
       { ipBlock: { cidr: '10.0.0.0/8' } },
       { ipBlock: { cidr: '172.16.0.0/12' } },
     ]);
+  });
+});
+
+describe('firewall policy comparison', () => {
+  it('treats a stored policy without empty lists as equal to a desired one with them (no endless rewrites)', () => {
+    const desired = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'alice-deny', labels: { a: 'b' } },
+      spec: {
+        podSelector: { matchLabels: { x: 'y' } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: [],
+      },
+    };
+    const stored = {
+      ...desired,
+      spec: { podSelector: { matchLabels: { x: 'y' } }, policyTypes: ['Ingress', 'Egress'] },
+    };
+    expect(essence(stored)).toBe(essence(desired));
+    expect(essence({ ...stored, spec: { ...stored.spec, policyTypes: ['Ingress'] } })).not.toBe(
+      essence(desired),
+    );
   });
 });

@@ -44,8 +44,8 @@ export interface V1NetworkPolicy {
   spec: {
     podSelector: V1LabelSelector;
     policyTypes: Array<'Ingress' | 'Egress'>;
-    ingress: V1NetworkPolicyIngressRule[];
-    egress: V1NetworkPolicyEgressRule[];
+    ingress?: V1NetworkPolicyIngressRule[];
+    egress?: V1NetworkPolicyEgressRule[];
   };
 }
 
@@ -152,7 +152,9 @@ export function renderDenyPolicy(platform: FirewallPlatform): V1NetworkPolicy {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: metadata(platform, denyPolicyName(platform.name)),
-    spec: { podSelector: podsOf(platform.name), policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] },
+    // No `ingress`/`egress` lists: with both policy types listed that already denies everything, and the API
+    // server drops empty lists, so rendering them would make the stored policy differ from the desired one forever.
+    spec: { podSelector: podsOf(platform.name), policyTypes: ['Ingress', 'Egress'] },
   };
 }
 

@@ -63,9 +63,27 @@ function specsIn(caches: FirewallCaches, namespace: string): FirewallSpec[] {
     .map(toFirewallSpec);
 }
 
-/** The NetworkPolicy fields that matter for "is it already as desired". */
-const essence = (p: KubeObject | V1NetworkPolicy | undefined) =>
-  p ? stableStringify({ labels: p.metadata.labels, spec: (p as { spec?: unknown }).spec }) : '';
+/**
+ * The NetworkPolicy fields that matter for "is it already as desired". Empty lists count as absent: the API
+ * server does not store them, and a desired `[]` against a stored nothing would be rewritten on every pass.
+ */
+export const essence = (p: KubeObject | V1NetworkPolicy | undefined) =>
+  p
+    ? stableStringify(withoutEmptyLists({ labels: p.metadata.labels, spec: (p as { spec?: unknown }).spec }))
+    : '';
+
+function withoutEmptyLists(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutEmptyLists);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (Array.isArray(x) && x.length === 0) continue;
+      out[k] = withoutEmptyLists(x);
+    }
+    return out;
+  }
+  return v;
+}
 
 export class FirewallReconciler implements Reconciler {
   private readonly d: FirewallDeps;

@@ -15,7 +15,7 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Bar, Tick } from '../domain/types.ts';
 import { type BacktestOptions, type BacktestReport, runBacktest } from './backtest.ts';
-import { syntheticTicks } from './synthetic.ts';
+import { syntheticChannelBars, syntheticTicks } from './synthetic.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = join(import.meta.dirname, 'testdata');
@@ -39,21 +39,6 @@ function stripQuotes(ticks: Tick[]): Tick[] {
     lastPrice: t.lastPrice,
     volume: t.volume,
   }));
-}
-
-function breakoutBars(): Bar[] {
-  return Array.from({ length: 240 }, (_, i) => {
-    const base = 61000 + (i % 120 < 60 ? (i % 120) * 10 : (120 - (i % 120)) * 10);
-    return {
-      instrument: 'au2606',
-      time: Date.UTC(2026, 2, 2, 1, 0, 0) + i * 60_000,
-      open: base,
-      high: base + 6,
-      low: base - 6,
-      close: base + 2,
-      volume: 5,
-    };
-  });
 }
 
 interface Case {
@@ -136,7 +121,7 @@ const cases: Case[] = [
     full: true,
     options: () => ({
       strategyFile: BREAKOUT,
-      bars: breakoutBars(),
+      bars: syntheticChannelBars(240),
       params: { window: 10, reportSeconds: 600 },
     }),
   },

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMoney } from '../../common/shfe/index.ts';
 import { runBacktest } from './backtest.ts';
 import { CsvError, formatTicks, parseBars, parseTicks } from './csv.ts';
-import { syntheticTicks } from './synthetic.ts';
+import { syntheticChannelBars, syntheticTicks } from './synthetic.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const EMA = join(root, 'examples/strategies/ema-cross.js');
@@ -36,18 +36,7 @@ describe('backtest', () => {
   });
 
   it('replays bars (the breakout sample) and honours its timer', async () => {
-    const bars = Array.from({ length: 120 }, (_, i) => {
-      const base = 61000 + (i < 60 ? i * 10 : (120 - i) * 10);
-      return {
-        instrument: 'au2606',
-        time: Date.UTC(2026, 2, 2, 1, 0, 0) + i * 60_000,
-        open: base,
-        high: base + 6,
-        low: base - 6,
-        close: base + 2,
-        volume: 5,
-      };
-    });
+    const bars = syntheticChannelBars(120);
     const r = await runBacktest({ strategyFile: BREAKOUT, bars, params: { window: 10, reportSeconds: 600 } });
     expect(r.summary.bars).toBe(120);
     expect(r.summary.trades).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
  * A deterministic synthetic tick series (seeded random walk on the tick grid with a slow trend that turns
  * now and then), for tests, demos and benchmarks when no recorded data is at hand.
  */
-import type { Tick } from '../domain/types.ts';
+import type { Bar, Tick } from '../domain/types.ts';
 
 /** Options of {@link syntheticTicks}. */
 export interface SyntheticOptions {
@@ -52,4 +52,24 @@ export function syntheticTicks(o: SyntheticOptions): Tick[] {
     });
   }
   return out;
+}
+
+/**
+ * One-minute bars that climb for an hour and fall back for an hour (10 cents a minute), repeating every 120
+ * bars from Monday 2026-03-02 09:00 Beijing: a channel for breakout strategies to trade.
+ */
+export function syntheticChannelBars(count: number): Bar[] {
+  return Array.from({ length: count }, (_, i) => {
+    const k = i % 120;
+    const base = 61000 + (k < 60 ? k * 10 : (120 - k) * 10);
+    return {
+      instrument: 'au2606',
+      time: Date.UTC(2026, 2, 2, 1, 0, 0) + i * 60_000,
+      open: base,
+      high: base + 6,
+      low: base - 6,
+      close: base + 2,
+      volume: 5,
+    };
+  });
 }

@@ -104,7 +104,7 @@ function setup(judged = true) {
     spec: { type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ port: 51820, nodePort: 31820 }] },
   } as KubeObject);
   const api = new FakeApi(caches as never);
-  const make = () =>
+  const make = (generators: CredentialGenerators = gen) =>
     new InvestorAccessReconciler({
       client: api as unknown as KubeClient,
       config: parseOperatorConfig({}),
@@ -115,7 +115,7 @@ function setup(judged = true) {
         services: caches.Service,
       } as unknown as AccessCaches,
       clock: new FakeClock(Date.parse('2026-11-25T00:00:00Z')),
-      generators: gen,
+      generators,
     });
   const access = (name: string, spec: Record<string, unknown> = {}) =>
     caches.InvestorAccess.observe({
@@ -206,7 +206,7 @@ describe('InvestorAccessReconciler', () => {
   });
 
   it('publishes the peer before the password is hashed, and hands out the wg-quick file last', async () => {
-    const { api, access, ctx, req, caches } = setup();
+    const { api, access, ctx, req, make } = setup();
     let release: () => void = () => {};
     const slowHash = new Promise<void>((r) => (release = r));
     const slow: CredentialGenerators = {
@@ -217,18 +217,7 @@ describe('InvestorAccessReconciler', () => {
       },
     };
     access('alice-laptop');
-    const r = new InvestorAccessReconciler({
-      client: api as unknown as KubeClient,
-      config: parseOperatorConfig({}),
-      caches: {
-        platforms: caches.TradingPlatform,
-        accesses: caches.InvestorAccess,
-        pods: caches.Pod,
-        services: caches.Service,
-      } as unknown as AccessCaches,
-      clock: new FakeClock(Date.parse('2026-11-25T00:00:00Z')),
-      generators: slow,
-    });
+    const r = make(slow);
     const pass = r.reconcile(ctx, req);
     for (let i = 0; i < 50 && !api.writes.includes('Secret alice-peers'); i++)
       await new Promise((x) => setTimeout(x, 1));

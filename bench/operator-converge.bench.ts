@@ -3,7 +3,7 @@
  * create throughput for the same objects measured in the same run; plus the write requests of a relist with
  * nothing changed and the operator's memory at N.
  *
- *   npm run bench -- operator-converge [--count 1000] [--concurrency 16]
+ *   npm run bench -- operator-converge [--count 1000] [--concurrency 16] [--resync-seconds 30] [--heap-snapshot]
  *
  * Baseline ("raw"): a plain client creates, for each platform, exactly the objects the operator would (the
  * TradingPlatform, what renderPlatform returns, and the status write), C platforms in parallel.
@@ -16,9 +16,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '../common/log.ts';
 import { kubeconfigPath, kubectl } from '../e2e/lib/kube.ts';
 import { API_VERSION } from '../operator/api/common.ts';
@@ -26,6 +25,7 @@ import { type TradingPlatform, TradingPlatformSpec } from '../operator/api/tradi
 import { parseOperatorConfig } from '../operator/config.ts';
 import { KubeClient } from '../operator/kube/client.ts';
 import { withAppliedHash } from '../operator/kube/compare.ts';
+import { kubeconfigConnection } from '../operator/kube/connection.ts';
 import { Informer } from '../operator/kube/informer.ts';
 import { type KubeObject, RESOURCES, resourceFor, resourcePath } from '../operator/kube/resources.ts';
 import { INSTANCE_LABEL } from '../operator/render/names.ts';
@@ -128,26 +128,34 @@ function shippedNodeFlags(): string[] {
   return (JSON.parse(entrypoint) as string[]).filter((a) => a.startsWith('--'));
 }
 
-function startOperator(ns: string, c: number, resyncSeconds: number): OperatorProcess {
+function startOperator(ns: string, c: number, resyncSeconds: number, heapSnapshot: boolean): OperatorProcess {
+  mkdirSync(join(repo, '.tmp'), { recursive: true });
   const cfg = join(repo, '.tmp', `bench-operator-${ns}.json`);
   writeFileSync(cfg, JSON.stringify(OPERATOR_CONFIG));
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, [...shippedNodeFlags(), join(repo, 'operator', 'main.ts')], {
-    env: {
-      ...process.env,
-      KUBECONFIG: kubeconfigPath(),
-      AURUM_LEADER_ELECTION: 'false',
-      AURUM_CONTROLLERS: 'tradingplatform',
-      AURUM_WATCH_NAMESPACE: ns,
-      AURUM_INSTANCE: INSTANCE,
-      AURUM_HTTP_PORT: String(port),
-      AURUM_WORKERS: String(c),
-      AURUM_RESYNC_SECONDS: String(resyncSeconds),
-      AURUM_OPERATOR_CONFIG: cfg,
-      LOG_LEVEL: 'warn',
+  const diagnostics = heapSnapshot
+    ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(repo, '.tmp')}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...shippedNodeFlags(), ...diagnostics, join(repo, 'operator', 'main.ts')],
+    {
+      env: {
+        ...process.env,
+        KUBECONFIG: kubeconfigPath(),
+        AURUM_LEADER_ELECTION: 'false',
+        AURUM_CONTROLLERS: 'tradingplatform',
+        AURUM_WATCH_NAMESPACE: ns,
+        AURUM_INSTANCE: INSTANCE,
+        AURUM_HTTP_PORT: String(port),
+        AURUM_WORKERS: String(c),
+        AURUM_RESYNC_SECONDS: String(resyncSeconds),
+        AURUM_OPERATOR_CONFIG: cfg,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   return { child, port };
 }
 
@@ -190,7 +198,7 @@ function rssMiB(pid: number): number {
  * operator's own Informer), not by listing: a list of 10,000 platforms every second would load the API
  * server the operator is being measured against.
  */
-async function allReady(client: KubeClient, kc: KubeConfig, ns: string, n: number): Promise<void> {
+async function allReady(client: KubeClient, ns: string, n: number): Promise<void> {
   const ready = new Set<string>();
   let resolve: () => void = () => {};
   const done = new Promise<void>((r) => {
@@ -198,7 +206,6 @@ async function allReady(client: KubeClient, kc: KubeConfig, ns: string, n: numbe
   });
   const informer = new Informer<TradingPlatform & KubeObject>({
     client,
-    kc,
     resource: RESOURCES.TradingPlatform,
     namespace: ns,
     log: createLogger('bench', { level: 'warn' }),
@@ -220,6 +227,24 @@ async function allReady(client: KubeClient, kc: KubeConfig, ns: string, n: numbe
   }
 }
 
+/** Signals the operator (started with --heapsnapshot-signal) and waits until its snapshot file is complete. */
+async function takeHeapSnapshot(child: ChildProcess): Promise<string> {
+  const dir = join(repo, '.tmp');
+  const before = new Set(readdirSync(dir));
+  child.kill('SIGUSR2');
+  let last = -1;
+  for (let i = 0; i < 600; i++) {
+    await sleep(1000);
+    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    if (!file) continue;
+    const size = statSync(join(dir, file)).size;
+    if (size > 0 && size === last)
+      return `${join(dir, file)} (summary: node bench/lib/heap-summary.ts <file>)`;
+    last = size;
+  }
+  return 'not written within 10 minutes';
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const bench: Benchmark = {
@@ -229,9 +254,8 @@ const bench: Benchmark = {
     const n = arg(args, 'count', 1000);
     const c = arg(args, 'concurrency', 16);
     const resync = arg(args, 'resync-seconds', 30);
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfigPath());
-    const client = new KubeClient(kc, { connections: c });
+    const heapSnapshot = args.includes('--heap-snapshot');
+    const client = new KubeClient(kubeconfigConnection(kubeconfigPath()), { connections: c });
     kubectl([
       'apply',
       '--server-side',
@@ -253,7 +277,7 @@ const bench: Benchmark = {
       const rawRate = await raw(client, n, c);
       console.log(`raw: ${rawRate.toFixed(1)} platforms/s (${n} platforms, concurrency ${c})`);
       ns = namespace('bench-op');
-      op = startOperator(ns, c, resync);
+      op = startOperator(ns, c, resync, heapSnapshot);
       const port = op.port;
       for (let i = 0; ; i++) {
         try {
@@ -264,7 +288,7 @@ const bench: Benchmark = {
           await sleep(200);
         }
       }
-      const converging = allReady(client, kc, ns, n);
+      const converging = allReady(client, ns, n);
       const before = await metrics(port);
       const t0 = performance.now();
       await pool(n, c, async (i) => {
@@ -298,6 +322,7 @@ const bench: Benchmark = {
         `relist: ${relistReconciles} reconciles, ${relistWrites} writes; operator RSS ${rss.toFixed(0)} MiB ` +
           `(JS heap used ${heap.toFixed(0)} of ${mib('heap_size_total_bytes')} MiB, external ${mib('external_memory_bytes')} MiB)`,
       );
+      if (heapSnapshot) console.log(`heap snapshot: ${await takeHeapSnapshot(op.child)}`);
       const ratio = opRate / rawRate;
       return (
         `operator-converge N=${n} C=${c}: operator ${opRate.toFixed(1)}/s vs raw ${rawRate.toFixed(1)}/s → ratio ${ratio.toFixed(2)} (goal ≥0.8); ` +

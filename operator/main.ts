@@ -18,13 +18,13 @@
  *   LOG_LEVEL                                 pino level (default info)
  */
 import { hostname } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '../common/log.ts';
 import { loadOperatorConfig } from './config.ts';
 import { registerInvestorAccessController } from './controllers/investoraccess/register.ts';
 import { registerFirewallControllers } from './controllers/networkpolicyspec/register.ts';
 import { registerTradingPlatformController } from './controllers/tradingplatform/register.ts';
 import { systemClock } from './kube/clock.ts';
+import { loadKubeConnection } from './kube/connection.ts';
 import { KubeEventRecorder } from './kube/events.ts';
 import { Manager } from './kube/manager.ts';
 
@@ -32,11 +32,10 @@ const log = createLogger('operator');
 
 async function main(): Promise<void> {
   const config = loadOperatorConfig();
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
+  const connection = await loadKubeConnection();
   const identity = process.env.POD_NAME ?? hostname();
   const mgr = new Manager({
-    kc,
+    connection,
     log,
     identity,
     leaderElectionNamespace:

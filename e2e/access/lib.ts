@@ -107,7 +107,7 @@ export async function ensureOperator(namespace?: string): Promise<Manager | unde
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath());
   const mgr = new Manager({
-    kc,
+    connection: kc,
     // Only the test's namespace: other engineers' tests share this cluster.
     ...(namespace ? { namespace } : {}),
     log: createLogger('e2e-operator', { level: process.env.E2E_OPERATOR_LOG ?? 'warn' }),

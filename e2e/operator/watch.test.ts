@@ -19,7 +19,6 @@ describe('informer watch', () => {
     const client = new KubeClient(kc);
     const inf = new Informer({
       client,
-      kc,
       resource: RESOURCES.ConfigMap,
       namespace: ns.name,
       log: createLogger('watch-test', { level: 'warn' }),

@@ -75,6 +75,12 @@ export class Controller {
     this.o.metrics.queueDepth.set({ controller: this.name }, this.queue.len());
   }
 
+  /** Queues a periodic re-check of `namespace/name` behind real changes (see {@link WorkQueue.addLow}). */
+  enqueueRecheck(key: string): void {
+    this.queue.addLow(key);
+    this.o.metrics.queueDepth.set({ controller: this.name }, this.queue.len());
+  }
+
   start(): void {
     const n = this.o.workers ?? 4;
     for (let i = 0; i < n; i++) this.running.push(this.worker());

@@ -1,4 +1,3 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../common/log.ts';
 import type { KubeClient } from './client.ts';
@@ -22,7 +21,6 @@ function setup() {
   } as unknown as KubeClient;
   const informer = new Informer({
     client,
-    kc: new KubeConfig(),
     resource: RESOURCES.ConfigMap,
     log: createLogger('t', { level: 'silent' }),
   });

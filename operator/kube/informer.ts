@@ -10,7 +10,6 @@
  * An informer whose reader only needs to know "is this version still what I checked?" can also release
  * the body of a version once it is verified ({@link Informer.verify}); see `releaseVerifiedBodies`.
  */
-import { type KubeConfig, Watch } from '@kubernetes/client-node';
 import type { Logger } from '../../common/log.ts';
 import type { KubeClient } from './client.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -23,7 +22,6 @@ export type InformerHandler<T> = (event: InformerEvent, obj: T, old?: T) => void
 /** Options of {@link Informer}. */
 export interface InformerOptions {
   client: KubeClient;
-  kc: KubeConfig;
   resource: ResourceType;
   log: Logger;
   /** Limit to one namespace. Default: all namespaces. */
@@ -35,9 +33,9 @@ export interface InformerOptions {
   /** Server-side watch duration; jittered by up to +25 %. Default 240 s. */
   watchTimeoutSeconds?: number;
   /**
-   * Client-side inactivity budget of a watch. client-node's Watch aborts a watch that received no bytes for
-   * 30 s by default — far below the API server's bookmark period (about 60 s) — so idle, healthy watches would
-   * be torn down every 30 s. Default 150 s.
+   * Client-side inactivity budget of a watch: a watch that received no bytes (events or bookmarks) for this
+   * long is ended and restarted. It must stay well above the API server's bookmark period (about 60 s) or
+   * idle, healthy watches are torn down (client-node's Watch defaulted to 30 s). Default 150 s.
    */
   inactivityMs?: number;
   /** A watch silent for this long is considered stalled and restarted. Default 180 s. */
@@ -90,7 +88,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly o: Required<Omit<InformerOptions, 'namespace' | 'labelSelector' | 'onWatchRestart'>> &
     Pick<InformerOptions, 'namespace' | 'labelSelector' | 'onWatchRestart'>;
   private rv = '';
-  private abort: AbortController | undefined;
+  private abort: (() => void) | undefined;
   private stopped = false;
   private synced = false;
   private lastActivity = 0;
@@ -203,7 +201,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   stop(): void {
     this.stopped = true;
-    this.abort?.abort();
+    this.abort?.();
     for (const t of this.timers) this.o.clock.clearTimeout(t);
     this.timers = [];
   }
@@ -258,9 +256,6 @@ export class Informer<T extends KubeObject = KubeObject> {
   private startWatch(): void {
     if (this.stopped) return;
     const generation = ++this.watchGeneration;
-    const watch = new Watch(this.o.kc);
-    // See `inactivityMs`: the field is private in the typings but is the only knob client-node offers.
-    Object.assign(watch, { requestTimeoutMs: this.o.inactivityMs });
     const timeoutSeconds = Math.round(this.o.watchTimeoutSeconds * (1 + Math.random() * 0.25));
     const query: Record<string, string | number | boolean> = {
       allowWatchBookmarks: true,
@@ -270,7 +265,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (this.o.labelSelector) query.labelSelector = this.o.labelSelector;
     this.lastActivity = this.o.clock.now();
     let gone = false;
-    watch
+    this.o.client
       .watch(
         this.path(),
         query,
@@ -287,12 +282,21 @@ export class Informer<T extends KubeObject = KubeObject> {
           if (generation !== this.watchGeneration || this.stopped) return;
           if (err && !isAbort(err))
             this.o.log.warn({ err: String(err), resource: this.o.resource.plural }, 'watch ended');
-          this.restart(gone || (err as { statusCode?: number })?.statusCode === 410 ? 'gone' : 'closed');
+          // 'closed' (the server ended the watch at its timeout) resumes at once; anything else waits a
+          // second and relists, so an API server that refuses watches is not hammered in a tight loop.
+          const reason =
+            gone || (err as { status?: number })?.status === 410
+              ? 'gone'
+              : err && !isAbort(err)
+                ? 'error'
+                : 'closed';
+          this.restart(reason);
         },
+        this.o.inactivityMs,
       )
-      .then((ac) => {
-        if (generation === this.watchGeneration) this.abort = ac;
-        else ac.abort();
+      .then((abort) => {
+        if (generation === this.watchGeneration) this.abort = abort;
+        else abort();
       })
       .catch((err) => {
         this.o.log.warn({ err: String(err) }, 'watch failed to start');
@@ -304,7 +308,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private restart(reason: string): void {
     if (this.stopped) return;
     this.watchGeneration++;
-    this.abort?.abort();
+    this.abort?.();
     this.watchRestarts++;
     this.o.onWatchRestart?.(reason);
     const delay = reason === 'closed' ? 0 : 1000;

@@ -16,10 +16,10 @@
  * controllers and exits so it restarts clean as a follower.
  */
 import { createServer, type Server } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../common/log.ts';
 import { KubeClient } from './client.ts';
 import { type Clock, systemClock } from './clock.ts';
+import type { ClientNodeKubeConfig, KubeConnection } from './connection.ts';
 import { Controller, type Reconciler } from './controller.ts';
 import { Informer, type InformerEvent } from './informer.ts';
 import { LeaderElector } from './leader.ts';
@@ -52,7 +52,8 @@ export interface ControllerRegistration {
 
 /** Options of {@link Manager}. */
 export interface ManagerOptions {
-  kc: KubeConfig;
+  /** How to reach the API server (a client-node KubeConfig is adapted). */
+  connection: KubeConnection | ClientNodeKubeConfig;
   log: Logger;
   /** This replica's identity (pod name). */
   identity: string;
@@ -108,7 +109,7 @@ export class Manager {
     this.o = options;
     this.log = options.log;
     this.metrics = options.metrics ?? new OperatorMetrics();
-    this.client = new KubeClient(options.kc, {
+    this.client = new KubeClient(options.connection, {
       connections: options.connections,
       observe: (method, _path, status) =>
         this.metrics.apiRequests.inc({ verb: method, code: String(status) }),
@@ -122,7 +123,6 @@ export class Manager {
     if (!inf) {
       inf = new Informer({
         client: this.client,
-        kc: this.o.kc,
         resource,
         labelSelector,
         namespace: resource.namespaced ? this.o.namespace : undefined,
@@ -150,7 +150,8 @@ export class Manager {
     const predicate = reg.predicate ?? generationOrMetadataChanged;
     this.informer(reg.for, reg.forSelector).on((event: InformerEvent, obj, old) => {
       if (event === 'update' && !predicate(obj, old)) return;
-      c.enqueue(objectKey(obj));
+      if (event === 'resync') c.enqueueRecheck(objectKey(obj));
+      else c.enqueue(objectKey(obj));
     });
     for (const w of reg.watches ?? []) {
       this.informer(w.resource, w.labelSelector).on((event, obj) => {

@@ -85,3 +85,56 @@ describe('RateLimiter global bucket', () => {
     expect(r.when('f', now + 10_000)).toBe(1);
   });
 });
+
+describe('WorkQueue low-priority lane', () => {
+  const drain = async (q: WorkQueue, n: number) => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = (await q.get())!;
+      out.push(k);
+      q.done(k);
+    }
+    return out;
+  };
+
+  it('serves re-checks after normal keys, one in every lowShare under churn', async () => {
+    const q = new WorkQueue({ clock: new FakeClock(), lowShare: 2 });
+    for (const k of ['r1', 'r2', 'r3']) q.addLow(k);
+    for (const k of ['a', 'b', 'c', 'd', 'e']) q.add(k);
+    expect(q.len()).toBe(8);
+    expect(q.lowLen()).toBe(3);
+    expect(await drain(q, 8)).toEqual(['a', 'b', 'r1', 'c', 'd', 'r2', 'e', 'r3']);
+    expect(q.len()).toBe(0);
+  });
+
+  it('promotes a waiting re-check when the key is added normally, and never serves it twice', async () => {
+    const q = new WorkQueue({ clock: new FakeClock(), lowShare: 100 });
+    q.addLow('x');
+    q.addLow('y');
+    q.add('a');
+    q.add('y');
+    q.addLow('y');
+    expect(q.len()).toBe(3);
+    expect(await drain(q, 3)).toEqual(['a', 'y', 'x']);
+    expect(q.len()).toBe(0);
+  });
+
+  it('a re-check of a key being processed runs once more after it, like a normal add', async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    q.add('a');
+    const k = await q.get();
+    q.addLow('a');
+    expect(q.len()).toBe(0);
+    q.done(k!);
+    expect(q.len()).toBe(1);
+    expect(await q.get()).toBe('a');
+  });
+
+  it('hands a re-check straight to an idle worker', async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    const p = q.get();
+    q.addLow('z');
+    expect(await p).toBe('z');
+    expect(q.len()).toBe(0);
+  });
+});

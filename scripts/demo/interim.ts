@@ -30,7 +30,7 @@ export async function startAccessController(
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const mgr = new Manager({
-    kc,
+    connection: kc,
     log: createLogger('demo-access', { level: 'warn' }),
     identity: 'aurum-demo',
   });

@@ -76,7 +76,8 @@ export default {
     if (!book.target || !ctx.trading) return;
     const { side, price } = book.target;
     const pos = ctx.position();
-    const [opposite, held] = side === 'buy' ? [pos.short, pos.long] : [pos.long, pos.short];
+    const opposite = side === 'buy' ? pos.short : pos.long;
+    const held = side === 'buy' ? pos.long : pos.short;
     // Close the other side's lots not already being closed; enter only if flat with no entry working.
     const max = ctx.params.maxOrderLots;
     for (let left = opposite - working(book, side, false); left > 0; left -= max)
@@ -91,17 +92,20 @@ export default {
     if (!entry) {
       // First news of an order: it answers the oldest unanswered request of the same kind (the runtime
       // handles requests in order; a close may come back as two orders, close-today and close-yesterday).
-      const i = book.unacked.findIndex((u) => u.side === order.side && u.open === open);
-      if (i >= 0) {
-        book.unacked[i].leaves -= order.quantity;
-        if (book.unacked[i].leaves <= 0) book.unacked.splice(i, 1);
+      const unacked = book.unacked;
+      for (let i = 0; i < unacked.length; i++) {
+        const u = unacked[i];
+        if (u.side !== order.side || u.open !== open) continue;
+        u.leaves -= order.quantity;
+        if (u.leaves <= 0) unacked.splice(i, 1);
+        break;
       }
       entry = { side: order.side, open, leaves: 0 };
     }
     entry.leaves = order.quantity - order.filledQuantity;
     // Finished orders are forgotten; so is a refused request (it has no client order id).
-    if (['filled', 'cancelled', 'rejected'].includes(order.status) || !order.clOrdId)
-      book.known.delete(order.clOrdId);
+    const done = order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected';
+    if (done || !order.clOrdId) book.known.delete(order.clOrdId);
     else book.known.set(order.clOrdId, entry);
     // An order that finished may leave the position off target (a fill that beat our cancel, a cancel that
     // beat a fill): trade toward it again. Not after a refusal, which would only be refused again.
@@ -138,8 +142,12 @@ function send(ctx, book, side, open, price, lots) {
 /** Lots still to fill of this side's opening (`open`) or closing orders in flight. */
 function working(book, side, open) {
   let n = 0;
-  for (const o of [...book.known.values(), ...book.unacked])
-    if (o.side === side && o.open === open) n += o.leaves;
+  // Cheap when nothing is in flight, the usual case: no copies of the map or the list.
+  if (book.known.size > 0)
+    for (const o of book.known.values()) if (o.side === side && o.open === open) n += o.leaves;
+  const unacked = book.unacked;
+  for (let i = 0; i < unacked.length; i++)
+    if (unacked[i].side === side && unacked[i].open === open) n += unacked[i].leaves;
   return n;
 }
 

@@ -9,7 +9,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_AU_SPEC, fee, formatDecimal2, makeCalendar, splitClose } from '../../common/shfe/index.ts';
-import { OrderBook } from '../../simulator/matching/index.ts';
+import { type BookOrderInput, OrderBook } from '../../simulator/matching/index.ts';
 import type { Bar, Fill, Offset, Tick } from '../domain/types.ts';
 import { legLots, PositionBook } from '../oms/positions.ts';
 import { BarAggregator } from '../strategy/bars.ts';
@@ -84,11 +84,18 @@ interface Working extends StrategyOrder {
 
 /** One instrument's book: the strategy's resting orders and the market's quote (two orders, fixed ids). */
 interface Market {
+  instrument: string;
   book: OrderBook;
   askId: string;
   bidId: string;
   /** The latest tick's quote when it is not on the book yet (see onMarketTick). */
   quote: Tick | undefined;
+  /** The latest tick's last price (marks the position to market). */
+  last: number | undefined;
+  /** Whether the strategy trades this instrument (gets its ticks and bars). */
+  traded: boolean;
+  /** The strategy's working orders here: outside `place`, exactly those resting on the book. */
+  working: number;
 }
 
 /** An order request of the strategy, held until its callback returns. */
@@ -137,6 +144,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const money = decimalText();
   const spec = DEFAULT_AU_SPEC;
   const markets = new Map<string, Market>();
+  /** The market of the previous tick: most files hold one instrument, so the map is rarely asked. */
+  let current: Market | undefined;
   const book = new PositionBook(spec);
   const aggregator = new BarAggregator();
   const barsByTime = o.bars ? groupBars(o.bars) : undefined;
@@ -146,7 +155,21 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const curve: BacktestReport['equityCurve'] = [];
   const logs: string[] = [];
   const timers = new Map<string, { ms: number; next: number }>();
-  const last = new Map<string, number>();
+  // One order input for the book and one fill for the position book, refilled each time: both copy what
+  // they keep, and fewer short-lived objects mean fewer young-generation collections.
+  const input: BookOrderInput = { id: '', account: '', side: 'buy', price: 0, qty: 0, tif: 'day', stp: true };
+  const fill: Fill = {
+    tradeId: '',
+    clOrdId: '',
+    instrument: '',
+    side: 'buy',
+    offset: 'open',
+    price: 0,
+    quantity: 0,
+    commission: 0,
+    time: 0,
+    origin: 'bt',
+  };
   let now = ticks[0]?.time ?? 0;
   let ids = 0;
   let orders = 0;
@@ -178,7 +201,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       for (const w of working.copy()) {
         markets.get(w.instrument)?.book.cancel(w.clOrdId);
         w.status = 'cancelled';
-        working.remove(w);
+        unwork(w);
         strategy.onOrder?.(ctx, orderUpdate(w));
       }
     },
@@ -205,50 +228,59 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     let m = markets.get(instrument);
     if (!m) {
       m = {
+        instrument,
         book: new OrderBook(),
         askId: `mkt-ask-${instrument}`,
         bidId: `mkt-bid-${instrument}`,
         quote: undefined,
+        last: undefined,
+        traded: instruments.includes(instrument),
+        working: 0,
       };
       markets.set(instrument, m);
     }
     return m;
   }
 
+  /** An order of the strategy stops working (filled or cancelled). */
+  function unwork(w: Working): void {
+    if (working.remove(w)) marketOf(w.instrument).working--;
+  }
+
   function onFill(w: Working, price: number, qty: number): void {
-    const f: Fill = {
-      tradeId: `T${++ids}`,
-      clOrdId: w.clOrdId,
-      instrument: w.instrument,
-      side: w.side,
-      offset: w.offset as Offset,
-      price,
-      quantity: qty,
-      commission: fee(w.offset as Offset, qty, spec),
-      time: now,
-      origin: 'bt',
-    };
+    const tradeId = `T${++ids}`;
+    const f = fill;
+    f.tradeId = tradeId;
+    f.clOrdId = w.clOrdId;
+    f.instrument = w.instrument;
+    f.side = w.side;
+    f.offset = w.offset as Offset;
+    f.price = price;
+    f.quantity = qty;
+    f.commission = fee(f.offset, qty, spec);
+    f.time = now;
     const realized = book.applyFill(f);
     w.filledQuantity += qty;
     w.status = w.filledQuantity >= w.quantity ? 'filled' : 'partiallyFilled';
-    if (w.status === 'filled') working.remove(w);
+    if (w.status === 'filled') unwork(w);
     trades.push({
       time: iso(now),
-      instrument: f.instrument,
-      side: f.side,
+      instrument: w.instrument,
+      side: w.side,
       offset: f.offset,
       price: money(price),
       quantity: qty,
       commission: money(f.commission),
       realizedPnl: money(realized),
     });
+    const offset = f.offset;
     strategy.onOrder?.(ctx, orderUpdate(w));
     strategy.onTrade?.(ctx, {
-      tradeId: f.tradeId,
-      clOrdId: f.clOrdId,
-      instrument: f.instrument,
-      side: f.side,
-      offset: f.offset,
+      tradeId,
+      clOrdId: w.clOrdId,
+      instrument: w.instrument,
+      side: w.side,
+      offset,
       price,
       quantity: qty,
       time: now,
@@ -289,22 +321,21 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       timeInForce: q.opts.timeInForce ?? 'day',
       origin: 'bt',
     };
-    working.add(w);
     const market = marketOf(instrument);
+    working.add(w);
+    market.working++;
     if (market.quote) applyQuote(market);
-    const r = market.book.submit({
-      id: w.clOrdId,
-      account: 'me',
-      side: w.side,
-      price: w.price,
-      qty: lots,
-      tif: w.timeInForce,
-      stp: true,
-    });
+    input.id = w.clOrdId;
+    input.account = 'me';
+    input.side = w.side;
+    input.price = w.price;
+    input.qty = lots;
+    input.tif = w.timeInForce;
+    const r = market.book.submit(input);
     for (const f of r.fills) onFill(w, f.price, f.qty);
     if (r.cancelled > 0) {
       w.status = 'cancelled';
-      working.remove(w);
+      unwork(w);
       strategy.onOrder?.(ctx, orderUpdate(w));
     } else if (r.resting > 0 && r.filled === 0) strategy.onOrder?.(ctx, orderUpdate(w));
   }
@@ -315,12 +346,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
    * strategy sends an order, so it is kept and applied just before that order (submitQueued). The book the
    * strategy's orders meet is the same either way, but most ticks no longer cancel and re-place two orders.
    */
-  function onMarketTick(t: Tick): void {
-    const m = marketOf(t.instrument);
+  function onMarketTick(m: Market, t: Tick): void {
     m.quote = t;
-    const b = m.book;
-    const marketOrders = (b.has(m.askId) ? 1 : 0) + (b.has(m.bidId) ? 1 : 0);
-    if (b.size > marketOrders) applyQuote(m);
+    m.last = t.lastPrice;
+    if (m.working > 0) applyQuote(m);
   }
 
   function applyQuote(m: Market): void {
@@ -338,7 +367,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   }
 
   function placeMarket(b: OrderBook, id: string, side: 'buy' | 'sell', price: number, qty: number): void {
-    const r = b.submit({ id, account: 'market', side, price, qty: Math.max(1, qty), tif: 'day', stp: true });
+    input.id = id;
+    input.account = 'market';
+    input.side = side;
+    input.price = price;
+    input.qty = Math.max(1, qty);
+    input.tif = 'day';
+    const r = b.submit(input);
     for (const f of r.fills) {
       const w = working.find(f.makerId);
       if (w) onFill(w, f.price, f.qty);
@@ -350,7 +385,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     let realized = 0;
     let commission = 0;
     for (const p of book.all()) {
-      unrealized += book.unrealized(p.instrument, last.get(p.instrument));
+      unrealized += book.unrealized(p.instrument, markets.get(p.instrument)?.last);
       realized += p.realizedPnl;
       commission += p.commission;
     }
@@ -381,8 +416,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       if (day !== '') book.rollDay();
       day = d;
     }
-    last.set(t.instrument, t.lastPrice);
-    onMarketTick(t);
+    if (current === undefined || current.instrument !== t.instrument) current = marketOf(t.instrument);
+    const market = current;
+    onMarketTick(market, t);
     if (timers.size > 0)
       for (const [name, tm] of timers)
         if (tm.next <= now) {
@@ -390,7 +426,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
           strategy.onTimer?.(ctx, name);
           submitQueued();
         }
-    if (instruments.includes(t.instrument)) {
+    if (market.traded) {
       const bar = barsByTime ? barsByTime.get(`${t.instrument}|${t.time}`) : aggregator.add(t);
       if (bar) {
         barCount++;

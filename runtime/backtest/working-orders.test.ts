@@ -8,8 +8,8 @@ describe('WorkingOrders', () => {
     w.add(a);
     w.add(b);
     w.add(c);
-    w.remove(b);
-    w.remove(b);
+    expect(w.remove(b)).toBe(true);
+    expect(w.remove(b)).toBe(false);
     expect(w.copy()).toEqual([a, c]);
     expect(w.find('c')).toBe(c);
     expect(w.find('b')).toBeUndefined();

@@ -21,13 +21,17 @@ export class WorkingOrders<T extends { clOrdId: string }> {
     return undefined;
   }
 
-  /** Removes an order (no-op when it is not working), keeping the others in sending order. */
-  remove(order: T): void {
+  /**
+   * Removes an order, keeping the others in sending order.
+   * @returns false (and nothing changes) when it was not working
+   */
+  remove(order: T): boolean {
     const list = this.#list;
     const i = list.indexOf(order);
-    if (i < 0) return;
+    if (i < 0) return false;
     for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j]!;
     list.length--;
+    return true;
   }
 
   /** A copy to iterate while removing. */

@@ -39,16 +39,25 @@ export class BarAggregator {
       volume: Math.max(0, t.volume - prevVolume),
       lastVolume: t.volume,
     });
-    if (!cur) return undefined;
-    const { lastVolume: _, ...bar } = cur;
-    return bar;
+    return cur ? barOf(cur) : undefined;
   }
 
   /** The bar in progress for an instrument. */
   current(instrument: string): Bar | undefined {
     const c = this.#open.get(instrument);
-    if (!c) return undefined;
-    const { lastVolume: _, ...bar } = c;
-    return bar;
+    return c ? barOf(c) : undefined;
   }
+}
+
+/** The bar without the aggregator's bookkeeping (a literal: a rest pattern copies through a slow path). */
+function barOf(b: Bar): Bar {
+  return {
+    instrument: b.instrument,
+    time: b.time,
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    volume: b.volume,
+  };
 }

@@ -85,6 +85,37 @@ describe('OrderBook', () => {
       cancelReason: 'fok',
     });
   });
+  it('keeps its depth right while levels over a wide range of prices empty and refill', () => {
+    // More distinct prices than the book keeps spare empty levels for, revisited in a scrambled order.
+    const b = new OrderBook();
+    const ref = new Map<number, number>();
+    const live: Array<[string, number]> = [];
+    for (let i = 0; i < 3000; i++) {
+      const price = 1000 + ((i * 37) % 400);
+      const id = `b${i}`;
+      b.submit(o(id, 'buy', price, 1 + (i % 3)));
+      ref.set(price, (ref.get(price) ?? 0) + 1 + (i % 3));
+      live.push([id, price]);
+      if (i % 3 !== 0) {
+        const [cid, cp] = live.splice((i * 7) % live.length, 1)[0]!;
+        const left = (ref.get(cp) ?? 0) - b.cancel(cid)!.remaining;
+        if (left === 0) ref.delete(cp);
+        else ref.set(cp, left);
+      }
+      if (i % 97 === 0 || i === 2999) {
+        const want = [...ref].sort((x, y) => y[0] - x[0]).map(([p, q]) => [p, q]);
+        expect(b.depth('buy', 1000).map((l) => [l.price, l.qty])).toEqual(want);
+        expect(b.bestBid()).toBe(want[0]?.[0]);
+      }
+    }
+    // Selling through every level empties the side; a level rests again where one was before.
+    const total = [...ref.values()].reduce((x, y) => x + y, 0);
+    expect(b.submit(o('s', 'sell', 1, total, 'day', 'z')).filled).toBe(total);
+    expect(b.bestBid()).toBeUndefined();
+    expect(b.depth('buy')).toEqual([]);
+    b.submit(o('again', 'buy', 1000, 2));
+    expect(b.depth('buy')).toEqual([{ price: 1000, qty: 2, orders: 1 }]);
+  });
   it('rejects duplicate ids and bad quantities', () => {
     const b = new OrderBook();
     b.submit(o('b1', 'buy', 99, 1));

@@ -102,10 +102,18 @@ interface Level {
   tail: Node | null;
 }
 
+/** Emptied levels kept for reuse beyond those on the book, per side (see {@link OrderBook}). */
+const SPARE_LEVELS = 64;
+
 /**
  * One instrument's order book. Prices on each side are kept in a sorted array with the best price LAST
  * (bids ascending, asks descending) so that consuming the top of book is a `pop`, and levels in a map for
  * O(1) lookup; orders within a level form a doubly linked FIFO list so cancel is O(1).
+ *
+ * A level that empties leaves the price array but stays in its map (count 0), up to {@link SPARE_LEVELS}
+ * more than the side has on the book: prices near the touch empty and refill all the time (a quote replaced
+ * on every tick), and deleting and re-adding map entries costs more than the lookups — a map that runs
+ * empty is even reallocated smaller by V8. Only the price arrays say which levels are on the book.
  */
 export class OrderBook {
   private readonly orders = new Map<string, Node>();
@@ -189,7 +197,7 @@ export class OrderBook {
       }
       if (level.count === 0) {
         prices.pop();
-        levels.delete(best);
+        this.spare(levels, prices);
       }
       if (stopped) break;
     }
@@ -280,8 +288,8 @@ export class OrderBook {
     if (!level) {
       level = { price: o.price, total: 0, count: 0, head: null, tail: null };
       levels.set(o.price, level);
-      insertSorted(buy ? this.bidPrices : this.askPrices, o.price, buy);
     }
+    if (level.count === 0) insertSorted(buy ? this.bidPrices : this.askPrices, o.price, buy);
     const n: Node = {
       id: o.id,
       account: o.account,
@@ -316,9 +324,18 @@ export class OrderBook {
   private removeLevel(side: BookSide, price: number): void {
     const buy = side === 'buy';
     const prices = buy ? this.bidPrices : this.askPrices;
-    (buy ? this.bidLevels : this.askLevels).delete(price);
-    const i = findIndex(prices, price, buy);
-    if (prices[i] === price) prices.splice(i, 1);
+    if (prices[prices.length - 1] === price) prices.pop();
+    else {
+      const i = findIndex(prices, price, buy);
+      if (prices[i] === price) prices.splice(i, 1);
+    }
+    this.spare(buy ? this.bidLevels : this.askLevels, prices);
+  }
+
+  /** After a level emptied: forgets the empty levels of a side once it keeps too many. */
+  private spare(levels: Map<number, Level>, prices: number[]): void {
+    if (levels.size <= prices.length + SPARE_LEVELS) return;
+    for (const [price, level] of levels) if (level.count === 0) levels.delete(price);
   }
 }
 

@@ -43,6 +43,28 @@ describe('backtest', () => {
     expect(r.logs.some((l) => l.includes('channel'))).toBe(true);
   });
 
+  it('writes log lines as a template literal would, whatever the strategy passes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aurum-bt-'));
+    try {
+      const file = join(dir, 'logs.js');
+      writeFileSync(
+        file,
+        `export default { onStart(ctx) {
+          for (const m of ['plain', '', undefined, null, 42.5, { toString: () => 'obj' }]) ctx.log(m);
+          ctx.warn(['a', 'b']);
+        } };`,
+      );
+      const ticks = syntheticTicks({ count: 2 });
+      const r = await runBacktest({ strategyFile: file, ticks });
+      const at = new Date(ticks[0]!.time).toISOString();
+      expect(r.logs).toEqual(
+        ['plain', '', 'undefined', 'null', '42.5', 'obj', 'WARN a,b'].map((m) => `${at} ${m}`),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses invalid parameters with the reason', async () => {
     await expect(runBacktest({ strategyFile: EMA, ticks: [], params: { fast: 1 } })).rejects.toThrow(
       /"fast" must be >= 2/,

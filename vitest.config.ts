@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [
-            '{operator,runtime,simulator,sidecar,cluster,common,scripts,bench,charts,cli,docs,examples}/**/*.test.ts',
+            '{operator,runtime,runtime-image,simulator,sidecar,cluster,common,scripts,bench,charts,cli,docs,examples}/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**', 'e2e/**'],
           testTimeout: 60_000,

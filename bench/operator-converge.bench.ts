@@ -16,7 +16,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../common/log.ts';
 import { kubeconfigPath, kubectl } from '../e2e/lib/kube.ts';
@@ -30,6 +30,7 @@ import { Informer } from '../operator/kube/informer.ts';
 import { type KubeObject, RESOURCES, resourceFor, resourcePath } from '../operator/kube/resources.ts';
 import { INSTANCE_LABEL } from '../operator/render/names.ts';
 import { renderPlatform } from '../operator/render/platform.ts';
+import { stripTree } from '../runtime-image/strip-types.ts';
 import type { Benchmark } from './run.ts';
 
 const repo = join(import.meta.dirname, '..');
@@ -120,12 +121,25 @@ interface OperatorProcess {
   port: number;
 }
 
-/** The Node.js flags the operator image starts with (its Dockerfile's ENTRYPOINT), so the bench runs it alike. */
-function shippedNodeFlags(): string[] {
+/**
+ * How the operator image starts (its Dockerfile's ENTRYPOINT: Node.js flags and script), mapped onto this
+ * checkout so the bench runs the operator as shipped: a script under /app/js/ is the JavaScript copy the
+ * image builds with runtime-image/strip-types.ts, rebuilt here into .tmp/js from the same source directories.
+ */
+function shippedOperator(): { flags: string[]; script: string } {
   const dockerfile = readFileSync(join(repo, 'runtime-image', 'Dockerfile.operator'), 'utf8');
   const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
   if (!entrypoint) throw new Error('Dockerfile.operator has no ENTRYPOINT');
-  return (JSON.parse(entrypoint) as string[]).filter((a) => a.startsWith('--'));
+  const argv = JSON.parse(entrypoint) as string[];
+  const script = argv.at(-1)!;
+  const flags = argv.slice(1, -1).filter((a) => a.startsWith('--'));
+  if (!script.startsWith('/app/js/')) return { flags, script: join(repo, script.replace(/^\/app\//, '')) };
+  const dirs = /strip-types\.ts\s+\/app\/js\s+(.+)$/m.exec(dockerfile)?.[1]?.trim().split(/\s+/);
+  if (!dirs) throw new Error('Dockerfile.operator runs /app/js but has no strip-types RUN line');
+  const out = join(repo, '.tmp', 'js');
+  rmSync(out, { recursive: true, force: true });
+  stripTree(repo, out, dirs);
+  return { flags, script: join(out, script.slice('/app/js/'.length)) };
 }
 
 function startOperator(ns: string, c: number, resyncSeconds: number, heapSnapshot: boolean): OperatorProcess {
@@ -136,26 +150,23 @@ function startOperator(ns: string, c: number, resyncSeconds: number, heapSnapsho
   const diagnostics = heapSnapshot
     ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(repo, '.tmp')}`]
     : [];
-  const child = spawn(
-    process.execPath,
-    [...shippedNodeFlags(), ...diagnostics, join(repo, 'operator', 'main.ts')],
-    {
-      env: {
-        ...process.env,
-        KUBECONFIG: kubeconfigPath(),
-        AURUM_LEADER_ELECTION: 'false',
-        AURUM_CONTROLLERS: 'tradingplatform',
-        AURUM_WATCH_NAMESPACE: ns,
-        AURUM_INSTANCE: INSTANCE,
-        AURUM_HTTP_PORT: String(port),
-        AURUM_WORKERS: String(c),
-        AURUM_RESYNC_SECONDS: String(resyncSeconds),
-        AURUM_OPERATOR_CONFIG: cfg,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+  const shipped = shippedOperator();
+  const child = spawn(process.execPath, [...shipped.flags, ...diagnostics, shipped.script], {
+    env: {
+      ...process.env,
+      KUBECONFIG: kubeconfigPath(),
+      AURUM_LEADER_ELECTION: 'false',
+      AURUM_CONTROLLERS: 'tradingplatform',
+      AURUM_WATCH_NAMESPACE: ns,
+      AURUM_INSTANCE: INSTANCE,
+      AURUM_HTTP_PORT: String(port),
+      AURUM_WORKERS: String(c),
+      AURUM_RESYNC_SECONDS: String(resyncSeconds),
+      AURUM_OPERATOR_CONFIG: cfg,
+      LOG_LEVEL: 'warn',
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return { child, port };
 }
 
@@ -187,6 +198,29 @@ function requestsByVerb(before: Map<string, number>, after: Map<string, number>,
   return [...byVerb].map(([verb, count]) => `${verb} ${(count / n).toFixed(1)}`).join(', ');
 }
 const reconciles = (m: Map<string, number>) => sum(m, (k) => k.startsWith('aurum_operator_reconcile_total'));
+
+/** Resident memory by kind from /proc/<pid>/smaps: file-backed, the malloc heap ([heap]) and other anonymous. */
+function residentBreakdown(pid: number): string {
+  let file = 0;
+  let brk = 0;
+  let anon = 0;
+  let current = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (mapping) {
+      current = mapping[1] !== '0' ? 'file' : mapping[2] === '[heap]' ? 'brk' : 'anon';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (!rss) continue;
+    const kb = Number(rss[1]);
+    if (current === 'file') file += kb;
+    else if (current === 'brk') brk += kb;
+    else anon += kb;
+  }
+  const mib = (kb: number) => (kb / 1024).toFixed(0);
+  return `file-backed ${mib(file)} MiB, malloc heap ${mib(brk)} MiB, other anonymous ${mib(anon)} MiB`;
+}
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -253,7 +287,9 @@ const bench: Benchmark = {
   async run(args) {
     const n = arg(args, 'count', 1000);
     const c = arg(args, 'concurrency', 16);
-    const resync = arg(args, 'resync-seconds', 30);
+    // A relist re-checks every platform; at 10,000 a 30 s period would keep the operator re-checking all the
+    // time, so the period grows with N up to the operator's production default (300 s).
+    const resync = arg(args, 'resync-seconds', Math.min(300, Math.max(30, Math.round(n / 20))));
     const heapSnapshot = args.includes('--heap-snapshot');
     const client = new KubeClient(kubeconfigConnection(kubeconfigPath()), { connections: c });
     kubectl([
@@ -320,7 +356,8 @@ const bench: Benchmark = {
       const heap = (m1.get('aurum_operator_nodejs_heap_size_used_bytes') ?? Number.NaN) / 2 ** 20;
       console.log(
         `relist: ${relistReconciles} reconciles, ${relistWrites} writes; operator RSS ${rss.toFixed(0)} MiB ` +
-          `(JS heap used ${heap.toFixed(0)} of ${mib('heap_size_total_bytes')} MiB, external ${mib('external_memory_bytes')} MiB)`,
+          `(JS heap used ${heap.toFixed(0)} of ${mib('heap_size_total_bytes')} MiB, external ${mib('external_memory_bytes')} MiB; ` +
+          `${residentBreakdown(op.child.pid!)})`,
       );
       if (heapSnapshot) console.log(`heap snapshot: ${await takeHeapSnapshot(op.child)}`);
       const ratio = opRate / rawRate;

@@ -8,7 +8,7 @@ function configMap(name: string, rv: string, data: Record<string, string> = {}):
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name, namespace: 'ns', resourceVersion: rv, labels: { owner: name } },
+    metadata: { name, namespace: 'ns', resourceVersion: rv, labels: { owner: name, tier: 'x' } },
     data,
   } as KubeObject;
 }
@@ -79,7 +79,24 @@ describe('Informer: releasing verified bodies', () => {
     t.setItems([configMap('b', '1')]);
     await t.informer.relist();
     const deleted = t.events.find(([e]) => e === 'delete')?.[1];
-    expect(deleted?.metadata).toMatchObject({ name: 'a', namespace: 'ns', labels: { owner: 'a' } });
+    expect(deleted?.metadata).toMatchObject({
+      name: 'a',
+      namespace: 'ns',
+      labels: { owner: 'a', tier: 'x' },
+    });
     expect(t.informer.lookup('ns/a')).toBeUndefined();
+  });
+
+  it('keeps only the named labels of a released object', async () => {
+    const t = setup();
+    t.informer.releaseVerifiedBodies = true;
+    t.informer.releasedLabels = ['owner'];
+    t.setItems([configMap('a', '1')]);
+    await t.informer.relist();
+    t.informer.verify('ns/a', '1', 'h1');
+    t.setItems([]);
+    await t.informer.relist();
+    const deleted = t.events.find(([e]) => e === 'delete')?.[1];
+    expect(deleted?.metadata.labels).toEqual({ owner: 'a' });
   });
 });

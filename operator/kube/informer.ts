@@ -84,6 +84,11 @@ export class Informer<T extends KubeObject = KubeObject> {
    * {@link Informer.get} and {@link Informer.list} throw on a released body rather than return a wrong answer.
    */
   releaseVerifiedBodies = false;
+  /**
+   * With `releaseVerifiedBodies`: the labels kept of a released body (what maps a delete found by a relist to
+   * its owner). Default: all of them; naming the one owner label saves about 100 bytes per cached child.
+   */
+  releasedLabels: readonly string[] | undefined;
   private readonly handlers: InformerHandler<T>[] = [];
   private readonly o: Required<Omit<InformerOptions, 'namespace' | 'labelSelector' | 'onWatchRestart'>> &
     Pick<InformerOptions, 'namespace' | 'labelSelector' | 'onWatchRestart'>;
@@ -145,7 +150,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (!e || e.rv !== resourceVersion) return;
     e.verified = token;
     if (this.releaseVerifiedBodies && e.json !== undefined) {
-      e.labels = (JSON.parse(e.json) as T).metadata.labels;
+      const labels = (JSON.parse(e.json) as T).metadata.labels;
+      e.labels = this.releasedLabels && labels ? pick(labels, this.releasedLabels) : labels;
       e.json = undefined;
     }
   }
@@ -393,6 +399,12 @@ function tombstone<T extends KubeObject>(key: string, e: Entry, resource: Resour
       ? { namespace: key.slice(0, slash), name: key.slice(slash + 1), ...identity }
       : { name: key, ...identity };
   return { apiVersion: resource.apiVersion, kind: resource.kind, metadata } as T;
+}
+
+function pick(labels: Record<string, string>, keep: readonly string[]): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const k of keep) if (labels[k] !== undefined) (out ??= {})[k] = labels[k];
+  return out;
 }
 
 function strip<T extends KubeObject>(obj: T): T {

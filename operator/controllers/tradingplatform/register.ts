@@ -37,10 +37,15 @@ export function registerTradingPlatformController(mgr: Manager, o: RegisterOptio
     RESOURCES.RoleBinding,
   ];
   const children = Object.fromEntries(owned.map((r) => [r.kind, mgr.informer(r, MANAGED_SELECTOR)]));
-  // Only this controller reads these kinds' bodies (the Service cache is shared with the access controller).
-  for (const kind of ['ConfigMap', 'StatefulSet', 'ServiceAccount', 'Role', 'RoleBinding']) {
+  // Only this controller reads these kinds' bodies, so a verified body can go (see Informer.verify). The Service
+  // cache is shared with the access controller, which reads only the `-wireguard` Services; this controller
+  // verifies only the runtime Services, so those are the only bodies released. Deletes are mapped to their
+  // platform by PLATFORM_LABEL alone, by every controller watching these kinds.
+  for (const kind of ['ConfigMap', 'Service', 'StatefulSet', 'ServiceAccount', 'Role', 'RoleBinding']) {
     const informer = children[kind];
-    if (informer) informer.releaseVerifiedBodies = true;
+    if (!informer) continue;
+    informer.releaseVerifiedBodies = true;
+    informer.releasedLabels = [PLATFORM_LABEL];
   }
   const pods = mgr.informer(RESOURCES.Pod, RUNTIME_POD_SELECTOR);
   const forSelector = instanceSelector(o.instance);

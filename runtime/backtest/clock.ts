@@ -53,17 +53,22 @@ export function isoTimeFormatter(): (ms: number) => string {
  * of a fortnight, holidays included, with `tradingDayOf`: a new edge there would show up as a difference.
  */
 export function tradingDayMemo(calendar: TradingCalendar): (ms: number) => string {
-  let stretch = Number.NaN;
+  // The current stretch as epoch ms [from, to): most calls fall inside it and cost two comparisons.
+  let from = Number.NaN;
+  let to = Number.NaN;
   let day = '';
   return (ms) => {
+    if (ms >= from && ms < to) return day;
     const minutes = Math.floor((ms + BEIJING_OFFSET_MS) / MINUTE_MS);
     const date = Math.floor(minutes / DAY_MINUTES);
     const m = minutes - date * DAY_MINUTES;
-    const s = date * 4 + (m < 150 ? 0 : m < 900 ? 1 : m < 1255 ? 2 : 3);
-    if (s !== stretch) {
-      stretch = s;
-      day = tradingDayOf(calendar, ms);
-    }
+    const i = m < 150 ? 0 : m < 900 ? 1 : m < 1255 ? 2 : 3;
+    from = (date * DAY_MINUTES + STRETCH_STARTS[i]!) * MINUTE_MS - BEIJING_OFFSET_MS;
+    to = (date * DAY_MINUTES + STRETCH_STARTS[i + 1]!) * MINUTE_MS - BEIJING_OFFSET_MS;
+    day = tradingDayOf(calendar, ms);
     return day;
   };
 }
+
+/** Beijing minutes of the day where a stretch starts (02:30, 15:00, 20:55), and the next midnight. */
+const STRETCH_STARTS = [0, 150, 900, 1255, DAY_MINUTES];

@@ -43,4 +43,24 @@ describe('BarAggregator', () => {
     expect(a.add(t(30, 90, 0))).toBeUndefined();
     expect(a.current('au2606')?.low).toBe(100);
   });
+  it('puts each tick in the bar the period arithmetic says, for times before 1970 and fractional ones too', () => {
+    // Reference: each tick's bar start from the remainder, ticks grouped by it.
+    const times = [
+      -3500, -2999.5, -2000, -1001, -1000, -999, -1, 0, 0.5, 999, 1000, 1500.25, 1999, 2000, 5000,
+    ];
+    const a = new BarAggregator(1000);
+    const got: Array<[number, number, number]> = [];
+    for (const [i, time] of times.entries()) {
+      const bar = a.add({ instrument: 'x', time, lastPrice: 100 + i, volume: i });
+      if (bar) got.push([bar.time, bar.open, bar.close]);
+    }
+    const want: Array<[number, number, number]> = [];
+    times.forEach((time, i) => {
+      const start = time - (time % 1000);
+      const last = want.at(-1);
+      if (last && last[0] === start) last[2] = 100 + i;
+      else want.push([start, 100 + i, 100 + i]);
+    });
+    expect(got).toEqual(want.slice(0, -1));
+  });
 });

@@ -17,8 +17,11 @@ export class BarAggregator {
 
   /** Adds a tick; returns the bar it completed, if any. */
   add(t: Tick): Bar | undefined {
-    const start = t.time - (t.time % this.#periodMs);
     const cur = this.#open.get(t.instrument);
+    // Most ticks fall in the open bar: no remainder (a floating-point one, for epoch milliseconds) needed.
+    const inOpen =
+      cur !== undefined && cur.time >= 0 && t.time >= cur.time && t.time < cur.time + this.#periodMs;
+    const start = inOpen ? cur.time : t.time - (t.time % this.#periodMs);
     if (cur && start < cur.time) return undefined; // a late tick: its bar is gone
     if (cur && start === cur.time) {
       if (t.lastPrice > cur.high) cur.high = t.lastPrice;

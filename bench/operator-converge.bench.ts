@@ -89,6 +89,7 @@ function namespace(prefix: string): string {
 async function raw(client: KubeClient, n: number, c: number): Promise<number> {
   const ns = namespace('bench-raw');
   const config = parseOperatorConfig(OPERATOR_CONFIG);
+  const cpu0 = apiServerCpu();
   const t0 = performance.now();
   await pool(n, c, async (i) => {
     const created = (await client.create(
@@ -107,6 +108,7 @@ async function raw(client: KubeClient, n: number, c: number): Promise<number> {
     );
   });
   const secs = (performance.now() - t0) / 1000;
+  console.log(`raw: API server + etcd CPU ${cpuPerPlatform(cpu0, apiServerCpu(), n)}`);
   // Untimed: the namespace controller deleting N×7 objects would otherwise compete with the operator phase.
   const deleting = performance.now();
   kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=1800s'], { timeoutMs: 1_800_000 });
@@ -222,6 +224,39 @@ function residentBreakdown(pid: number): string {
   return `file-backed ${mib(file)} MiB, malloc heap ${mib(brk)} MiB, other anonymous ${mib(anon)} MiB`;
 }
 
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat; NaN if it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds of the local cluster's kube-apiserver and etcd (NaN when they are not local processes). */
+function apiServerCpu(): number {
+  let total = 0;
+  let found = false;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let comm = '';
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm !== 'kube-apiserver' && comm !== 'etcd') continue;
+    total += cpuSeconds(Number(pid));
+    found = true;
+  }
+  return found ? total : Number.NaN;
+}
+
+function cpuPerPlatform(before: number, after: number, n: number): string {
+  return `${(((after - before) / n) * 1000).toFixed(1)} ms/platform`;
+}
+
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
@@ -326,6 +361,8 @@ const bench: Benchmark = {
       }
       const converging = allReady(client, ns, n);
       const before = await metrics(port);
+      const cpu0 = apiServerCpu();
+      const opCpu0 = cpuSeconds(op.child.pid!);
       const t0 = performance.now();
       await pool(n, c, async (i) => {
         await client.create(resourcePath(RESOURCES.TradingPlatform, { namespace: ns }), tpObject(ns, i));
@@ -334,6 +371,10 @@ const bench: Benchmark = {
       const secs = (performance.now() - t0) / 1000;
       const opRate = n / secs;
       console.log(`operator: ${opRate.toFixed(1)} platforms/s (${secs.toFixed(1)} s)`);
+      console.log(
+        `operator phase: API server + etcd CPU ${cpuPerPlatform(cpu0, apiServerCpu(), n)}; operator CPU ` +
+          `${(((cpuSeconds(op.child.pid!) - opCpu0) / n) * 1000).toFixed(1)} ms/platform`,
+      );
       console.log(
         `operator API requests per platform while converging: ${requestsByVerb(before, await metrics(port), n)}`,
       );

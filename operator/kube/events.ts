@@ -3,7 +3,7 @@
  * object within `dedupeMs` are dropped, so a steady state produces no Event writes; failures to record an
  * Event are logged, never thrown (an Event is never worth failing a reconcile).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/log.ts';
 import type { KubeClient } from './client.ts';
 import type { Clock } from './clock.ts';
@@ -39,6 +39,11 @@ export interface EventRecorderOptions {
 }
 
 export class KubeEventRecorder implements EventRecorder {
+  /**
+   * Digest of (object, type, reason, note) → when it was last recorded, oldest first (an entry is moved to the
+   * end when recorded again), so expiry trims from the front and the map holds one window's worth: at 10,000
+   * platforms that is one short digest per platform instead of every note's text.
+   */
   private readonly recent = new Map<string, number>();
   private readonly o: Required<EventRecorderOptions>;
   constructor(options: EventRecorderOptions) {
@@ -47,12 +52,16 @@ export class KubeEventRecorder implements EventRecorder {
 
   event(regarding: EventSubject, type: EventType, reason: string, note: string): void {
     const now = this.o.clock.now();
-    const key = `${regarding.metadata.uid}|${type}|${reason}|${note}`;
+    const key = createHash('sha1')
+      .update(`${regarding.metadata.uid}|${type}|${reason}|${note}`)
+      .digest('base64');
     const last = this.recent.get(key);
     if (last !== undefined && now - last < this.o.dedupeMs) return;
+    this.recent.delete(key);
     this.recent.set(key, now);
-    if (this.recent.size > 10_000) {
-      for (const [k, t] of this.recent) if (now - t >= this.o.dedupeMs) this.recent.delete(k);
+    for (const [k, t] of this.recent) {
+      if (now - t < this.o.dedupeMs) break;
+      this.recent.delete(k);
     }
     const ns = regarding.metadata.namespace ?? 'default';
     const body = {

@@ -100,3 +100,21 @@ describe('Informer: releasing verified bodies', () => {
     expect(deleted?.metadata.labels).toEqual({ owner: 'a' });
   });
 });
+
+describe('Informer: what the cache keeps', () => {
+  it('drops managedFields and kubectl last-applied-configuration, keeps other annotations', async () => {
+    const t = setup();
+    const cm = configMap('a', '1', { k: 'v' });
+    cm.metadata.managedFields = [{ manager: 'kubectl', operation: 'Apply' }] as never;
+    cm.metadata.annotations = {
+      'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(cm),
+      'aurum.dev/applied-hash': 'h',
+    };
+    t.setItems([cm]);
+    await t.informer.relist();
+    const cached = t.informer.get('ns/a');
+    expect(cached?.metadata.managedFields).toBeUndefined();
+    expect(cached?.metadata.annotations).toEqual({ 'aurum.dev/applied-hash': 'h' });
+    expect(cached).toMatchObject({ data: { k: 'v' } });
+  });
+});

@@ -6,7 +6,8 @@
  *   missed) and emits `resync` for every object so controllers re-check the world;
  * - a watchdog restarts a watch that has been silent longer than `staleAfterMs`, and {@link Informer.fresh}
  *   feeds /healthz.
- * Cached objects drop `managedFields` (most of an object's size) to keep memory flat at 10,000 objects.
+ * Cached objects drop `managedFields` (most of an object's size) and kubectl's last-applied-configuration
+ * annotation (a second copy of the object) to keep memory flat at 10,000 objects.
  * An informer whose reader only needs to know "is this version still what I checked?" can also release
  * the body of a version once it is verified ({@link Informer.verify}); see `releaseVerifiedBodies`.
  */
@@ -407,12 +408,18 @@ function pick(labels: Record<string, string>, keep: readonly string[]): Record<s
   return out;
 }
 
+/** kubectl's client-side apply record: a second copy of the whole object, which no controller here reads. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 function strip<T extends KubeObject>(obj: T): T {
-  if (obj.metadata?.managedFields) {
-    const { managedFields: _drop, ...metadata } = obj.metadata;
-    return { ...obj, metadata } as T;
+  const annotations = obj.metadata?.annotations;
+  if (!obj.metadata?.managedFields && annotations?.[LAST_APPLIED] === undefined) return obj;
+  const { managedFields: _drop, ...metadata } = obj.metadata;
+  if (annotations?.[LAST_APPLIED] !== undefined) {
+    const { [LAST_APPLIED]: _record, ...rest } = annotations;
+    metadata.annotations = rest;
   }
-  return obj;
+  return { ...obj, metadata } as T;
 }
 
 /** true when resourceVersion `a` is newer than `b` (etcd revisions are numbers; otherwise assume not). */

@@ -90,6 +90,18 @@ export const RuntimeConfigSchema = z.object({
       synchronous: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
     })
     .default({ path: '/var/lib/aurum/journal.db', synchronous: 'NORMAL' }),
+  latency: z
+    .object({
+      /**
+       * Strategy workers spin on their tick lane instead of parking while ticks flow (they park again after
+       * 5 s without a tick), and the engine thread waits up to 1 ms for a worker's answer to a tick. Saves
+       * the thread wake-up per tick (tens of µs at the median, milliseconds at the tail on a shared machine)
+       * at the price of one whole CPU core per running strategy while the market is open: for a pod with
+       * dedicated cores (CPU requests = limits, whole cores). See docs/performance.md.
+       */
+      busyPoll: z.boolean().default(false),
+    })
+    .default({ busyPoll: false }),
 });
 
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;

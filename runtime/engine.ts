@@ -92,8 +92,10 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   const host = new StrategyHost({
     journal,
     uploadDir: join(dirname(config.journal.path), 'strategies'),
-    submit: (strategy, req, persistState) => {
-      const r = oms.submit({ ...req, origin: strategy }, persistState);
+    submit: (strategy, req, persistState, trigger) => {
+      // The trigger (the tick the order was sent for) rides in the intent, so the journal's riskAccepted /
+      // riskRejected record of the order says which tick caused it, at no extra write.
+      const r = oms.submit({ ...req, origin: strategy, ...(trigger ? { trigger } : {}) }, persistState);
       if (r.ok) metrics.orders.inc({ origin: 'strategy' });
       else {
         metrics.riskRejections.inc({ code: r.code });
@@ -122,6 +124,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     watchdogMs: opts.watchdogMs ?? 2000,
     memoryMb: opts.strategyMemoryMb ?? 64,
     tick: DEFAULT_AU_SPEC.tick,
+    busyPoll: config.latency.busyPoll,
     now,
   });
 

@@ -10,20 +10,35 @@ const dir = mkdtempSync(join(tmpdir(), 'aurum-bench-live-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('tick-to-order harness on the real engine', () => {
-  it('drives the sample strategy to the gateway and attributes every order to its tick', async () => {
-    const ticks = [...generateTicks({ count: 400, seed: 11 })];
-    expect(countSignals(ticks, 5, 20).signals).toBeGreaterThan(10);
-    const r = await measureLatency({ ticks, rate: 2_000, fast: 5, slow: 20, synchronous: 'NORMAL', dir });
-    expect(r.strategyState).toBe('running');
-    expect(r.drainTimedOut).toBe(false);
-    // The sample sends no entry while another is working, so on a loaded machine (fills reaching its worker
-    // after the whole 0.2 s feed) only the first long and short entries are certain; more is a bonus.
-    expect(r.orders).toBeGreaterThanOrEqual(2);
-    // A worker stalled for more than 128 ticks (64 ms here, which a loaded machine can do) is conflated to the
-    // newest snapshot (runtime/strategy/tick-lane.ts): it skips ticks, so a decision of its may not be the
-    // referee's and is then counted as not attributed rather than timed against the wrong tick.
-    expect(r.latenciesUs.length + r.unattributed).toBe(r.orders);
-    expect(r.latenciesUs.length).toBeGreaterThanOrEqual(1);
-    for (const v of r.latenciesUs) expect(v).toBeGreaterThan(0);
-  });
+  for (const busyPoll of [false, true])
+    it(`drives the sample strategy to the gateway and times each order from the tick it names${busyPoll ? ' (busy-poll)' : ''}`, async () => {
+      const ticks = [...generateTicks({ count: 400, seed: 11 })];
+      expect(countSignals(ticks, 5, 20).signals).toBeGreaterThan(10);
+      const r = await measureLatency({
+        ticks,
+        rate: 2_000,
+        fast: 5,
+        slow: 20,
+        synchronous: 'NORMAL',
+        dir,
+        busyPoll,
+      });
+      expect(r.strategyState).toBe('running');
+      expect(r.drainTimedOut).toBe(false);
+      // The sample sends no entry while another is working, so on a loaded machine (fills reaching its worker
+      // after the whole 0.2 s feed) only the first long and short entries are certain; more is a bonus.
+      expect(r.orders).toBeGreaterThanOrEqual(2);
+      // Every order is either sent for a tick (and names it) or sent after a fill; none is left unexplained.
+      expect(r.unattributed).toBe(0);
+      expect(r.fromIngestUs.length + r.fillCaused).toBe(r.orders);
+      expect(r.fromIngestUs.length).toBeGreaterThanOrEqual(1);
+      expect(r.latenciesUs.length).toBe(r.fromIngestUs.length);
+      // A worker that saw every tick decides exactly where the referee does, so every tick it names is one;
+      // a conflated one (stalled by more than 128 ticks on a loaded machine) may decide elsewhere.
+      if (r.conflated === 0) expect(r.refereeAgrees).toBe(r.fromIngestUs.length);
+      for (const [i, v] of r.fromIngestUs.entries()) {
+        expect(v).toBeGreaterThan(0);
+        expect(r.latenciesUs[i]).toBeGreaterThanOrEqual(v);
+      }
+    });
 });

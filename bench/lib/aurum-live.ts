@@ -4,18 +4,22 @@
  * {@link RecordingGateway} in place of the FIX connection.
  *
  * Measured per order: from the instant a snapshot is handed to the engine (the gateway's tick event, as
- * the FIX gateway raises it) to the instant the resulting order is handed to the gateway's `sendOrder`.
+ * the FIX gateway raises it: "ingestion", the headline's "tick in") to the instant the resulting order is
+ * handed to the gateway's `sendOrder`; also from the snapshot's scheduled arrival (adds the feeder's and the
+ * engine thread's wake-up, which a socket read would cost too).
  * In between: tick dispatch → the strategy host's tick lane (shared memory) to the strategy's worker thread
  * → onTick → order message back on the worker's reply port (taken synchronously while the host waits for
  * the tick to be done, or on the next event-loop turn) → risk checks → OMS (journal commit: write-ahead,
  * before the hand-over) → gateway. Ticks are offered at a fixed rate by a feeder thread (./feeder.ts): the engine's thread sleeps in
  * its event loop between ticks and wakes on the feed's message, as on a socket read in production.
  *
- * Which tick caused an order: the sample strategy is deterministic, so the referee (./ema-cross.ts, the same
- * floating-point steps) lists every decision in advance: tick index, side and last price. A strategy order
- * carries that side and last price ± `slippageTicks` ticks; orders are matched, in order, to the first
- * decision not yet passed that has the same side and price and whose tick was already delivered. (A decision
- * can yield no order — e.g. already long — or two: cover then buy.) Nothing inside the runtime is hooked.
+ * Which tick caused an order: the runtime says so. An order the strategy sends from onTick carries the
+ * tick's sequence number on the strategy's tick lane (runtime/strategy/protocol.ts, OrderTrigger); during
+ * the hand-over `host.submitting()` names it, and the harness maps lane numbers to its own tick indexes as
+ * it delivers them. Exact, also when the worker was conflated (it then acts on the newest tick only).
+ * Orders without a trigger were sent from onOrder/onTrade — caused by a fill (the second leg of a
+ * reversal: the entry once the close is filled) — and are counted apart: they are not tick-to-order. As a
+ * sanity check the triggering ticks are compared with the referee's decisions (./ema-cross.ts).
  *
  * Draining: after the feed, a parameter update (same values) is sent to the strategy; the host answers it
  * only once the worker has handled every message before it, i.e. every tick.
@@ -27,7 +31,7 @@ import { createLogger } from '../../common/log.ts';
 import { RuntimeConfigSchema } from '../../common/runtime-config.ts';
 import { beijingToEpoch } from '../../common/shfe/index.ts';
 import type { Tick } from '../../runtime/domain/types.ts';
-import { createEngine } from '../../runtime/engine.ts';
+import { createEngine, type TradingEngine } from '../../runtime/engine.ts';
 import { openJournal } from '../../runtime/journal/journal.ts';
 import { signalEvents } from './ema-cross.ts';
 import { paceFeed } from './feeder.ts';
@@ -53,23 +57,30 @@ export interface LatencyRun {
   dir: string;
   /** Give up waiting for the strategy to drain its queue after this long. Default 120 s. */
   drainTimeoutMs?: number;
+  /** The runtime's `latency.busyPoll` (default false, as deployed). */
+  busyPoll?: boolean;
 }
 
 /** What one run measured. Latencies in microseconds. */
 export interface LatencyResult {
   /**
-   * From the tick's scheduled arrival (its place in the paced feed) to the hand-over: includes any time the
-   * tick waited because the main thread was busy, as it would wait in a socket buffer. The honest figure.
+   * Orders sent from onTick, from the instant the feed handed their tick to the engine ("tick in") to the
+   * hand-over to the gateway: the runtime's tick-to-order latency.
    */
-  latenciesUs: Float64Array;
-  /** From the instant the feed actually handed the tick to the engine (excludes that wait). */
   fromIngestUs: Float64Array;
   /**
-   * `latenciesUs` of first legs only: the first order of each decision, sent from onTick itself. A reversal's
-   * second order (the open after the close) is sent once the close is filled, so its latency also holds the
-   * gateway's fill and the trade update's way to the strategy; it stays in `latenciesUs`.
+   * The same orders from the tick's scheduled arrival (its place in the paced feed): adds the feeder
+   * thread's and the engine thread's wake-ups and any wait for the engine thread, as in a socket buffer.
    */
-  firstLegUs: Float64Array;
+  latenciesUs: Float64Array;
+  /** Orders sent from onOrder/onTrade (caused by a fill, e.g. a reversal's entry after its close): no tick. */
+  fillCaused: number;
+  /** Tick-caused orders whose tick is one where the referee (./ema-cross.ts) decides too. */
+  refereeAgrees: number;
+  /** Ticks the strategy's worker skipped by conflation (it was more than half a ring behind). */
+  conflated: number;
+  /** CPU time of the whole process (all threads, the feeder's included) per wall second of the feed. */
+  cpuCores: number;
   /**
    * Snapshots per second the engine's thread actually took in (the feeder offers them on schedule; a busy
    * engine thread takes them in later, and that wait is part of the latency from scheduled arrival).
@@ -81,7 +92,7 @@ export interface LatencyResult {
   drainTimedOut: boolean;
   /** The strategy's state at the end (`running`, or `failed` with the reason). */
   strategyState: string;
-  /** Orders whose causing tick could not be identified (left out of the latencies). */
+  /** Orders whose trigger names a lane number the harness never delivered (a bug if ever non-zero). */
   unattributed: number;
   /** Orders the risk engine refused, by error code. */
   refusals: Record<string, number>;
@@ -127,6 +138,7 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
       maxOrderLots: 1000,
     },
     journal: { path: join(dir, 'journal.db'), synchronous: o.synchronous },
+    latency: { busyPoll: o.busyPoll ?? false },
   });
   const journal = openJournal(config.journal.path, { synchronous: o.synchronous, now });
   const n = o.ticks.length;
@@ -134,35 +146,29 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
   const tSched = new Float64Array(n);
   const lat: number[] = [];
   const fromIngest: number[] = [];
-  const firstLeg: number[] = [];
-  let lastDecision = -1;
-  let delivered = 0;
+  // Lane sequence number → tick index (the lane counts from 1 per worker start; one strategy, one run).
+  const laneToTick = new Int32Array(n + 2).fill(-1);
   let unattributed = 0;
-  const decisions = signalEvents(o.ticks, o.fast, o.slow);
-  let next = 0; // first decision not yet passed
-  const slip = SLIPPAGE_TICKS * 2;
+  let fillCaused = 0;
+  let refereeAgrees = 0;
+  const decided = new Set(signalEvents(o.ticks, o.fast, o.slow).map((d) => d.index));
+  let engineRef: TradingEngine | undefined;
   const gateway = new RecordingGateway({
     now,
-    onOrder: (order, at) => {
-      const side = order.side === 'buy' ? 'long' : 'short';
-      const last = order.side === 'buy' ? order.price - slip : order.price + slip;
-      let j = next;
-      while (
-        j < decisions.length &&
-        decisions[j]!.index < delivered &&
-        (decisions[j]!.side !== side || decisions[j]!.lastPrice !== last)
-      )
-        j++;
-      const d = decisions[j];
-      if (!d || d.index >= delivered) {
+    onOrder: (_order, at) => {
+      const trigger = engineRef?.host.submitting()?.trigger;
+      if (!trigger) {
+        fillCaused++;
+        return;
+      }
+      const k = trigger.lane >= 0 && trigger.lane < laneToTick.length ? laneToTick[trigger.lane]! : -1;
+      if (k < 0) {
         unattributed++;
         return;
       }
-      next = j;
-      if (j !== lastDecision) firstLeg.push((at - tSched[d.index]!) * 1000);
-      lastDecision = j;
-      lat.push((at - tSched[d.index]!) * 1000);
-      fromIngest.push((at - tIn[d.index]!) * 1000);
+      if (decided.has(k)) refereeAgrees++;
+      lat.push((at - tSched[k]!) * 1000);
+      fromIngest.push((at - tIn[k]!) * 1000);
     },
   });
   const engine = createEngine({
@@ -174,6 +180,7 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
     // Raised so an overloaded strategy queue is measured rather than terminated as "stuck".
     watchdogMs: 3_600_000,
   });
+  engineRef = engine;
   try {
     await engine.start();
     const deadline = Date.now() + 10_000;
@@ -185,12 +192,16 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
     if (engine.host.get(NAME)?.state !== 'running')
       throw new Error(`strategy did not start: ${JSON.stringify(engine.host.get(NAME))}`);
 
+    const cpu0 = process.cpuUsage();
     const feed = await paceFeed(n, o.rate, (k, scheduledAt) => {
       tSched[k] = scheduledAt;
+      // Mapped before the delivery: an order for this tick may be handed over before deliver() returns.
+      const lane = (engine.host.lanePublished(NAME) ?? -2) + 1;
+      if (lane >= 0 && lane < laneToTick.length) laneToTick[lane] = k;
       tIn[k] = performance.now();
       gateway.deliver({ type: 'tick', tick: o.ticks[k] as Tick });
-      delivered = k + 1;
     });
+    const cpu = process.cpuUsage(cpu0);
     const feedMs = feed.ms; // until the engine thread took in the last tick
     const params = engine.host.get(NAME)?.params ?? {};
     const drained = await Promise.race([
@@ -205,9 +216,12 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
     return {
       refusals,
       unattributed,
+      fillCaused,
+      refereeAgrees,
+      conflated: engine.host.laneConflated(NAME) ?? 0,
+      cpuCores: (cpu.user + cpu.system) / 1000 / feedMs,
       latenciesUs: Float64Array.from(lat),
       fromIngestUs: Float64Array.from(fromIngest),
-      firstLegUs: Float64Array.from(firstLeg),
       ingestRate: n / (feedMs / 1000),
       ticksOffered: n,
       orders: gateway.orders,

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Journal, openJournal } from '../journal/journal.ts';
 import { StrategyHost } from './host.ts';
-import type { OrderRequest } from './protocol.ts';
+import type { OrderRequest, OrderTrigger } from './protocol.ts';
 
 const EMA = resolve(import.meta.dirname, '../../examples/strategies/ema-cross.js');
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -12,22 +12,24 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function setup(journal?: Journal, watchdogMs = 1000) {
+function setup(journal?: Journal, watchdogMs = 1000, busyPoll = false) {
   const dir = mkdtempSync(join(tmpdir(), 'aurum-host-'));
   const j = journal ?? openJournal(join(dir, 'j.db'));
-  const orders: Array<{ strategy: string; order: OrderRequest }> = [];
+  const orders: Array<{ strategy: string; order: OrderRequest; trigger?: OrderTrigger }> = [];
   const cancels: string[] = [];
   const host = new StrategyHost({
     journal: j,
     uploadDir: join(dir, 'uploads'),
-    submit: (strategy, order, persistState) => {
+    submit: (strategy, order, persistState, trigger) => {
       j.tx(() => persistState?.());
-      orders.push({ strategy, order });
+      expect(host.submitting()).toEqual({ strategy, ...(trigger ? { trigger } : {}) });
+      orders.push({ strategy, order, ...(trigger ? { trigger } : {}) });
     },
     cancelAll: (s) => cancels.push(s),
     positionsOf: () => ({}),
     watchdogMs,
     memoryMb: 32,
+    busyPoll,
   });
   cleanups.push(async () => {
     await host.close();
@@ -167,6 +169,60 @@ describe('StrategyHost', () => {
     host.dispatchTick(tick(61200, 2));
     await until(() => orders.length === 2);
     expect(orders[1]!.order).toMatchObject({ side: 'sell', offset: 'open' });
+  });
+
+  for (const busyPoll of [false, true])
+    it(`an order sent from onTick names its tick (lane number, time), one sent after a fill none${busyPoll ? ' (busy-poll)' : ''}`, async () => {
+      const { host, orders } = setup(undefined, 1000, busyPoll);
+      const code = `export default {
+        onTick(ctx, t) { if (t.lastPrice === 61202) ctx.buy(t.lastPrice, 1); },
+        onOrder(ctx, o) { if (o.status === 'filled') ctx.sell(o.price, 1); },
+      }`;
+      expect((await host.upload('trig', code, ['au2606'])).ok).toBe(true);
+      await host.start('trig');
+      for (const [i, p] of [61200, 61202, 61204].entries()) host.dispatchTick(tick(p, 1000 + i));
+      await until(() => orders.length === 1);
+      expect(host.lanePublished('trig')).toBe(3);
+      expect(orders[0]).toMatchObject({ order: { side: 'buy' }, trigger: { lane: 2, time: 1001 } });
+      host.dispatchOrder('trig', {
+        clOrdId: 'X-1',
+        instrument: 'au2606',
+        side: 'buy',
+        offset: 'open',
+        price: 61202,
+        quantity: 1,
+        filledQuantity: 1,
+        status: 'filled',
+      });
+      await until(() => orders.length === 2);
+      expect(orders[1]!.order).toMatchObject({ side: 'sell', offset: 'close' });
+      expect(orders[1]!.trigger).toBeUndefined();
+      // Control messages still reach a worker that spins on its lane: a live parameter change is answered.
+      expect((await host.setParams('trig', {})).ok).toBe(true);
+      expect(host.submitting()).toBeUndefined();
+    });
+
+  it('busy-polling keeps the isolation: a throw and an endless loop stop only their strategy', async () => {
+    const { host, orders } = setup(undefined, 300, true);
+    await host.upload(
+      'bad',
+      'export default { onTick(ctx, t) { if (t.lastPrice > 61200) throw new Error("kaboom") } }',
+      ['au2606'],
+    );
+    await host.upload('loop', 'export default { onTick(ctx, t) { if (t.lastPrice > 61200) for (;;) {} } }', [
+      'au2606',
+    ]);
+    await host.upload('ok', 'export default { onTick(ctx, t) { ctx.buy(t.lastPrice, 1); } }', ['au2606']);
+    for (const n of ['bad', 'loop', 'ok']) await host.start(n);
+    host.dispatchTick(tick(61200, 1));
+    await until(() => orders.length === 1);
+    host.dispatchTick(tick(61202, 2));
+    await until(() => host.get('bad')?.state === 'failed' && host.get('loop')?.state === 'failed');
+    expect(host.get('bad')?.error).toMatch(/onTick: Error: kaboom/);
+    expect(host.get('loop')?.error).toMatch(/onTick did not return within 300 ms/);
+    host.dispatchTick(tick(61204, 3));
+    await until(() => orders.length === 3);
+    expect(host.get('ok')?.state).toBe('running');
   });
 
   it('orders are held back until the strategy is trading (onInit)', async () => {

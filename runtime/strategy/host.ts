@@ -14,7 +14,7 @@ import type { StrategyLogLine, StrategyView } from '../api/engine-port.ts';
 import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Journal } from '../journal/journal.ts';
 import { paramsJsonSchema, validateParams } from './params.ts';
-import type { FromWorker, OrderRequest, ToWorker } from './protocol.ts';
+import type { FromWorker, OrderRequest, OrderTrigger, ToWorker } from './protocol.ts';
 import type {
   ParamSpec,
   StrategyBar,
@@ -42,9 +42,10 @@ export interface StrategyHostOptions {
   uploadDir: string;
   /**
    * A strategy asked for an order. `persistState`, when given, must be called inside the transaction that
-   * journals the decision (it writes the strategy state the order came from).
+   * journals the decision (it writes the strategy state the order came from). `trigger`: the tick the order
+   * was sent for (when sent from onTick).
    */
-  submit: (strategy: string, order: OrderRequest, persistState?: () => void) => void;
+  submit: (strategy: string, order: OrderRequest, persistState?: () => void, trigger?: OrderTrigger) => void;
   /** A strategy asked to cancel all its working orders. */
   cancelAll: (strategy: string) => void;
   /** Net lots built by the strategy's own fills (restored on start). */
@@ -62,6 +63,12 @@ export interface StrategyHostOptions {
   memoryMb?: number;
   /** Tick size in cents (default 2). */
   tick?: number;
+  /**
+   * Workers spin on their tick lane instead of parking while ticks flow, and the engine thread waits longer
+   * for a worker's answer to a tick (see worker.ts, `pump`). A core per strategy while the market is open.
+   * Default false.
+   */
+  busyPoll?: boolean;
   now?: () => number;
 }
 
@@ -105,10 +112,14 @@ interface Entry {
 const LOG_LINES = 500;
 /**
  * After handing a tick over, the engine thread waits at most this long for the strategy to finish it, so
- * an order it sends is taken in at once rather than after an event-loop wake-up. The wait ends as soon as
- * the worker reports the tick done (usually a few µs); it is skipped while the worker lags.
+ * an order it sends is taken in at once rather than after an event-loop wake-up (which costs 40–60 µs at
+ * the median and milliseconds at the tail on the benchmark VM). The wait ends as soon as the worker reports
+ * the tick done; it is skipped while the worker lags, and after a wait that ran out until the worker has
+ * caught up. A parked worker needs a futex wake-up first (p90 ~150 µs on that VM); a busy-polling one
+ * usually answers within tens of µs, and the longer bound only matters for a slow onTick.
  */
-const TICK_SPIN_MS = 0.1;
+const TICK_SPIN_MS = 0.3;
+const TICK_SPIN_BUSY_MS = 1;
 const WORKER_URL = new URL('./worker.ts', import.meta.url);
 
 /** Runs the strategies of one runtime. */
@@ -118,9 +129,20 @@ export class StrategyHost {
   readonly #watchdog: NodeJS.Timeout;
   #ticks = 0;
   readonly #flushEvery: number;
+  readonly #spinMs: number;
+  #submitting: { strategy: string; trigger?: OrderTrigger } | undefined;
 
   constructor(opts: StrategyHostOptions) {
-    this.#o = { watchdogMs: 2000, loadTimeoutMs: 15_000, memoryMb: 64, tick: 2, now: Date.now, ...opts };
+    this.#o = {
+      watchdogMs: 2000,
+      loadTimeoutMs: 15_000,
+      memoryMb: 64,
+      tick: 2,
+      now: Date.now,
+      busyPoll: false,
+      ...opts,
+    };
+    this.#spinMs = this.#o.busyPoll ? TICK_SPIN_BUSY_MS : TICK_SPIN_MS;
     const period = Math.max(50, Math.floor(this.#o.watchdogMs / 4));
     this.#flushEvery = Math.max(1, Math.round(1000 / period));
     this.#watchdog = setInterval(() => this.#checkWatchdog(), period);
@@ -330,11 +352,30 @@ export class StrategyHost {
         if (caughtUp) run.spin = true;
         continue;
       }
-      const until = performance.now() + TICK_SPIN_MS;
+      const until = performance.now() + this.#spinMs;
       while (run.lane.processed() !== published && performance.now() < until);
       if (run.lane.processed() !== published) run.spin = false;
       this.#takeReplies(e, run);
     }
+  }
+
+  /**
+   * The strategy order being handed to the engine right now (only during the synchronous `submit` call):
+   * which strategy, and the tick it was sent for. For observers of the hand-over that see only the order,
+   * such as the latency benchmark's gateway.
+   */
+  submitting(): { strategy: string; trigger?: OrderTrigger } | undefined {
+    return this.#submitting;
+  }
+
+  /** The last sequence number published on a running strategy's tick lane (0 before its first tick). */
+  lanePublished(name: string): number | undefined {
+    return this.#entries.get(name)?.run?.lane.published();
+  }
+
+  /** Ticks a running strategy's worker skipped by conflation (tick-lane.ts) since it started. */
+  laneConflated(name: string): number | undefined {
+    return this.#entries.get(name)?.run?.lane.conflated();
   }
 
   /** Handles the worker's answers already queued, synchronously (an order it sent for the last tick). */
@@ -372,7 +413,7 @@ export class StrategyHost {
       resourceLimits: { maxOldGenerationSizeMb: this.#o.memoryMb, maxYoungGenerationSizeMb: 16 },
       stdout: true,
       stderr: true,
-      workerData: { lane: buffers, reply: channel.port2 },
+      workerData: { lane: buffers, reply: channel.port2, busyPoll: this.#o.busyPoll },
       transferList: [channel.port2],
     });
     const run: Running = {
@@ -428,8 +469,14 @@ export class StrategyHost {
         run.dirtyState = undefined;
         const name = e.def.name;
         const persist = state ? () => this.#o.journal.setJson(`strategy:${name}:state`, state) : undefined;
-        if (e.state === 'running') this.#o.submit(name, m.order, persist);
-        else if (state) this.#saveState(name, state);
+        if (e.state === 'running') {
+          this.#submitting = { strategy: name, ...(m.trigger ? { trigger: m.trigger } : {}) };
+          try {
+            this.#o.submit(name, m.order, persist, m.trigger);
+          } finally {
+            this.#submitting = undefined;
+          }
+        } else if (state) this.#saveState(name, state);
         return;
       }
       case 'cancelAll':

@@ -46,6 +46,17 @@ export interface OrderRequest {
   timeInForce: 'day' | 'fak' | 'fok';
 }
 
+/**
+ * The tick an order was sent for (the order was placed from onTick while handling it): its sequence number
+ * on the strategy's tick lane (./tick-lane.ts, counted from 1 per worker start) and its exchange time (epoch
+ * ms). Orders placed from other callbacks (onOrder, onTrade, onBar, onTimer) have none: a fill or a bar,
+ * not a tick, caused them.
+ */
+export interface OrderTrigger {
+  lane: number;
+  time: number;
+}
+
 /** Worker → host. */
 export type FromWorker =
   | { type: 'described'; seq: number; params?: Record<string, ParamSpec> }
@@ -55,9 +66,9 @@ export type FromWorker =
   | { type: 'failed'; seq: number; message: string }
   /**
    * `state`: the persistent state at the moment of the order, as JSON text, when it changed (journaled
-   * before the order).
+   * before the order). `trigger`: the tick it was sent for, when sent from onTick.
    */
-  | { type: 'order'; order: OrderRequest; state?: string }
+  | { type: 'order'; order: OrderRequest; state?: string; trigger?: OrderTrigger }
   | { type: 'cancelAll' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'setTimer'; name: string; ms: number }

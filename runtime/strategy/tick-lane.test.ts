@@ -18,8 +18,15 @@ describe('tick lane', () => {
     w.publish(0, tick('au2606', 100));
     w.publish(1, tick('au2608', 200));
     const got: StrategyTick[] = [];
-    expect(r.drain((t) => got.push(t))).toBe(2);
+    const ks: number[] = [];
+    expect(
+      r.drain((t, k) => {
+        got.push(t);
+        ks.push(k);
+      }),
+    ).toBe(2);
     expect(got).toEqual([tick('au2606', 100), tick('au2608', 200)]);
+    expect(ks).toEqual([1, 2]);
     expect(w.processed()).toBe(w.published());
     expect(r.drain((t) => got.push(t))).toBe(0);
   });
@@ -31,7 +38,14 @@ describe('tick lane', () => {
     const n = CONFLATE_AFTER * 5;
     for (let i = 1; i <= n; i++) w.publish(i % 2, tick(i % 2 ? 'au2608' : 'au2606', i, i));
     const got: StrategyTick[] = [];
-    r.drain((t) => got.push(t));
+    const ks: number[] = [];
+    r.drain((t, k) => {
+      got.push(t);
+      ks.push(k);
+    });
+    // Each conflated snapshot keeps its own lane number (what an order sent for it names).
+    expect(ks).toEqual([n - 1, n]);
+    expect(w.conflated()).toBe(n - 2);
     // n is even: the last tick (n) is au2606's, the one before (n - 1) au2608's.
     expect(got.map((t) => [t.instrument, t.lastPrice])).toEqual([
       ['au2608', n - 1],

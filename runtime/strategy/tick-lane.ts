@@ -24,7 +24,9 @@ export const PUBLISHED = 1;
 export const PROCESSED = 2;
 /** 1 while the worker is (about to be) parked in Atomics.wait: only then does a tick need a notify. */
 export const PARKED = 3;
-const CONTROL_WORDS = 4;
+/** Ticks the worker skipped by conflation so far (written by the worker, for metrics and benchmarks). */
+export const CONFLATED = 4;
+const CONTROL_WORDS = 5;
 
 /** Ring slots (a power of two). */
 export const CAPACITY = 256;
@@ -104,6 +106,11 @@ export class LaneWriter {
   processed(): number {
     return Atomics.load(this.control, PROCESSED);
   }
+
+  /** Ticks the worker skipped by conflation so far. */
+  conflated(): number {
+    return Atomics.load(this.control, CONFLATED);
+  }
 }
 
 /** The worker's end: reads the ticks published since its last pass. */
@@ -125,8 +132,10 @@ export class LaneReader {
   /**
    * Calls `onTick` for every tick published since the last pass (or, when too far behind, for the newest
    * one per instrument), then records the progress the host waits for. Returns how many were handed over.
+   * `k` is the tick's lane sequence number (what {@link LaneWriter.publish} returned for it): an order sent
+   * from onTick carries it, so the host knows exactly which tick caused the order, conflated or not.
    */
-  drain(onTick: (t: StrategyTick) => void): number {
+  drain(onTick: (t: StrategyTick, k: number) => void): number {
     const upTo = Atomics.load(this.control, PUBLISHED);
     const from = Atomics.load(this.control, PROCESSED);
     if (upTo === from) return 0;
@@ -137,13 +146,14 @@ export class LaneReader {
         const t = this.#read(k);
         if (t) {
           n++;
-          onTick(t);
+          onTick(t, k);
         }
         if (k === upTo) break;
       }
     } else {
       // Newest first, one per instrument, then handed over oldest first.
       const newest: StrategyTick[] = [];
+      const ks: number[] = [];
       const seen = new Set<string>();
       for (
         let k = upTo, i = 0;
@@ -154,11 +164,13 @@ export class LaneReader {
         if (t && !seen.has(t.instrument)) {
           seen.add(t.instrument);
           newest.push(t);
+          ks.push(k);
         }
       }
-      for (let i = newest.length - 1; i >= 0; i--) onTick(newest[i]!);
+      for (let i = newest.length - 1; i >= 0; i--) onTick(newest[i]!, ks[i]!);
       n = newest.length;
       this.conflated += behind - n;
+      Atomics.store(this.control, CONFLATED, this.conflated);
     }
     Atomics.store(this.control, PROCESSED, upTo);
     return n;

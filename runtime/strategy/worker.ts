@@ -6,23 +6,40 @@
 import { pathToFileURL } from 'node:url';
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { checkParamSpecs } from './params.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, OrderTrigger, ToWorker } from './protocol.ts';
 import type { Strategy, StrategyContext, StrategyPosition, StrategyTick } from './sdk.ts';
 import { type LaneBuffers, LaneReader, PARKED, WAKE } from './tick-lane.ts';
 
 const port = parentPort;
 if (!port) throw new Error('strategy worker must run in a worker thread');
-/** Given by the host for a running strategy (not for upload validation): the tick lane and the reply port. */
-const wiring = workerData as { lane: LaneBuffers; reply: MessagePort } | undefined;
+/**
+ * Given by the host for a running strategy (not for upload validation): the tick lane, the reply port, and
+ * whether to busy-poll the lane (see {@link pump}).
+ */
+const wiring = workerData as { lane: LaneBuffers; reply: MessagePort; busyPoll?: boolean } | undefined;
 // Answers go through a port of their own, which the host can read synchronously (receiveMessageOnPort)
 // while it waits for this worker to finish a tick: no event-loop wake-up on the engine thread.
 const replyPort = wiring?.reply ?? port;
 const post = (m: FromWorker) => replyPort.postMessage(m);
+const busyPoll = wiring?.busyPoll === true;
 
-/** After the last tick, poll this long before parking in Atomics.wait (a wake-up costs tens of µs). */
-const SPIN_MS = 0.2;
-/** Longest park before the event loop gets a turn (timers, stdout, promises of async callbacks). */
+/**
+ * After the last tick, poll this long before parking in Atomics.wait. Short on purpose: on a machine without a
+ * core to spare, a worker spinning for the next tick or message takes the CPU from the engine thread that is
+ * journaling and sending the order it just made (two paired runs on the loaded 2-core benchmark VM: median
+ * 1.6 and 2.0 ms with 0.2 ms, 1.2 and 1.5 ms with 0.02 ms). Deployments with cores to spare busy-poll.
+ */
+const SPIN_MS = 0.02;
+/**
+ * Longest park (or, busy-polling, longest spin) before the event loop gets a turn (timers, stdout, promises
+ * of async callbacks).
+ */
 const PARK_MS = 20;
+/**
+ * Busy-polling: after this long without a tick (market closed, the midday break) the worker parks as in
+ * the default mode, so a closed market costs no CPU; the first tick after it pays one wake-up.
+ */
+const BUSY_IDLE_MS = 5000;
 /** State-only changes are reported this often (the host journals them about once a second anyway). */
 const STATE_EVERY_MS = 250;
 
@@ -61,6 +78,7 @@ function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext
           timeInForce: opts.timeInForce ?? 'day',
         },
         ...(state ? { state } : {}),
+        ...(trigger ? { trigger } : {}),
       });
     };
   const c: StrategyContext = {
@@ -199,15 +217,24 @@ port.on('message', enqueue);
 let reader: LaneReader | undefined;
 let pumping = false;
 let stateCheckedAt = 0;
-function onLaneTick(t: StrategyTick): void {
-  strategy?.onTick?.(ctx as StrategyContext, t);
+/** performance.now() of the last tick handed over (busy-polling stops after BUSY_IDLE_MS without one). */
+let lastTickAt = Number.NEGATIVE_INFINITY;
+/** The tick being handled by onTick, carried by the orders it sends (protocol.ts, OrderTrigger). */
+let trigger: OrderTrigger | undefined;
+function onLaneTick(t: StrategyTick, k: number): void {
+  trigger = { lane: k, time: t.time };
+  try {
+    strategy?.onTick?.(ctx as StrategyContext, t);
+  } finally {
+    trigger = undefined;
+  }
 }
 
 /** Hands every changed snapshot to onTick; a throw stops the strategy (reported like any callback's). */
 function drainLane(): void {
   if (!reader || failed || !trading) return;
   try {
-    reader.drain(onLaneTick);
+    if (reader.drain(onLaneTick) > 0) lastTickAt = performance.now();
   } catch (e) {
     failed = true;
     const err = e as Error;
@@ -225,6 +252,12 @@ function startLane(): void {
  * The worker's loop while trading: hand over ticks, spin briefly for the next one, then park in
  * Atomics.wait until the host rings (a tick or a control message). Control messages are taken here with
  * receiveMessageOnPort and queued like any other; the loop then returns to the event loop so they run.
+ *
+ * Busy-polling (`busyPoll` in workerData, the runtime's `latency.busyPoll`): while ticks flow, the worker
+ * never parks; it spins on the lane's doorbell and gives its event loop a turn every PARK_MS. A parked
+ * worker costs a futex wake-up per tick (40–60 µs at the median on the benchmark VM, milliseconds when the
+ * woken thread then waits for a CPU); a spinning one sees the tick within a microsecond, at the price of
+ * a whole core per strategy while the market is open (docs/performance.md).
  */
 function pump(): void {
   pumping = true;
@@ -249,9 +282,17 @@ function pump(): void {
       });
       return;
     }
-    const until = performance.now() + SPIN_MS;
+    const busy = busyPoll && now - lastTickAt < BUSY_IDLE_MS;
+    const until = performance.now() + (busy ? PARK_MS : SPIN_MS);
     while (Atomics.load(control, WAKE) === seen && performance.now() < until);
     if (Atomics.load(control, WAKE) !== seen) continue;
+    if (busy) {
+      pumping = false;
+      setImmediate(() => {
+        if (!pumping) pump();
+      });
+      return;
+    }
     // PARKED first, then Atomics.wait re-checks WAKE: a ring after this point either changed WAKE (the wait
     // returns at once) or sees PARKED and notifies.
     Atomics.store(control, PARKED, 1);

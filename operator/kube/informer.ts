@@ -403,9 +403,15 @@ function tombstone<T extends KubeObject>(key: string, e: Entry, resource: Resour
 }
 
 function pick(labels: Record<string, string>, keep: readonly string[]): Record<string, string> | undefined {
-  let out: Record<string, string> | undefined;
-  for (const k of keep) if (labels[k] !== undefined) (out ??= {})[k] = labels[k];
-  return out;
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const k of keep) {
+    const v = labels[k];
+    if (v === undefined) continue;
+    out[k] = v;
+    any = true;
+  }
+  return any ? out : undefined;
 }
 
 /** kubectl's client-side apply record: a second copy of the whole object, which no controller here reads. */

@@ -40,7 +40,7 @@ export interface ClientNodeKubeConfig {
   applyToHTTPSOptions(opts: object): Promise<void>;
 }
 
-export function isKubeConnection(x: KubeConnection | ClientNodeKubeConfig): x is KubeConnection {
+function isKubeConnection(x: KubeConnection | ClientNodeKubeConfig): x is KubeConnection {
   return typeof (x as KubeConnection).credentials === 'function';
 }
 

@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { checkParamSpecs } from './params.ts';
-import type { FromWorker, OrderTrigger, ToWorker } from './protocol.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Strategy, StrategyContext, StrategyPosition, StrategyTick } from './sdk.ts';
 import { type LaneBuffers, LaneReader, PARKED, WAKE } from './tick-lane.ts';
 
@@ -78,7 +78,7 @@ function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext
           timeInForce: opts.timeInForce ?? 'day',
         },
         ...(state ? { state } : {}),
-        ...(trigger ? { trigger } : {}),
+        ...(triggerLane !== undefined ? { trigger: { lane: triggerLane, time: triggerTime } } : {}),
       });
     };
   const c: StrategyContext = {
@@ -219,14 +219,20 @@ let pumping = false;
 let stateCheckedAt = 0;
 /** performance.now() of the last tick handed over (busy-polling stops after BUSY_IDLE_MS without one). */
 let lastTickAt = Number.NEGATIVE_INFINITY;
-/** The tick being handled by onTick, carried by the orders it sends (protocol.ts, OrderTrigger). */
-let trigger: OrderTrigger | undefined;
+/**
+ * The tick being handled by onTick (lane number, undefined outside onTick, and exchange time), carried by the orders
+ * it sends (protocol.ts, OrderTrigger). Two numbers rather than an object: this runs for every tick, and an
+ * object is only needed for the few that lead to an order.
+ */
+let triggerLane: number | undefined;
+let triggerTime = 0;
 function onLaneTick(t: StrategyTick, k: number): void {
-  trigger = { lane: k, time: t.time };
+  triggerLane = k;
+  triggerTime = t.time;
   try {
     strategy?.onTick?.(ctx as StrategyContext, t);
   } finally {
-    trigger = undefined;
+    triggerLane = undefined;
   }
 }
 

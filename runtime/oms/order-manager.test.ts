@@ -175,6 +175,24 @@ describe('OrderManager', () => {
     expect(oms.cancel(o.clOrdId)).toMatchObject({ ok: false, code: 'ORDER_NOT_WORKING' });
   });
 
+  it('an order the counter acknowledged and the exchange then refused ends rejected, with the reason, journaled', async () => {
+    const { gw, oms, events, journal } = setup();
+    await oms.refreshFunds();
+    oms.submit(buy);
+    const o = gw.sent[0]!;
+    gw.emit({ type: 'execution', report: exec(o, {}) });
+    expect(oms.get(o.clOrdId)?.status).toBe('new');
+    gw.emit({
+      type: 'execution',
+      report: exec(o, { execType: 'rejected', status: 'rejected', text: 'exchange: price outside limits' }),
+    });
+    expect(oms.get(o.clOrdId)).toMatchObject({ status: 'rejected', text: 'exchange: price outside limits' });
+    expect(journal.getOrder(o.clOrdId)?.status).toBe('rejected');
+    const alerts = events.flatMap((e) => (e.type === 'alert' ? [e.alert.code] : []));
+    expect(alerts).not.toContain('ILLEGAL_TRANSITION');
+    expect(oms.cancel(o.clOrdId)).toMatchObject({ ok: false, code: 'ORDER_NOT_WORKING' });
+  });
+
   it('bulk cancel per contract and all', async () => {
     const { gw, oms } = setup();
     await oms.refreshFunds();

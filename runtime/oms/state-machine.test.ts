@@ -52,4 +52,8 @@ describe('order state machine: everything else is illegal', () => {
   it('a fill cannot be rejected afterwards', () => {
     expect(transition('partiallyFilled', 'rejected')).toBeUndefined();
   });
+  it('an acknowledged order can still be refused by the exchange', () => {
+    expect(transition('new', 'rejected')).toBe('rejected');
+    expect(transition('pendingCancel', 'rejected')).toBe('rejected');
+  });
 });

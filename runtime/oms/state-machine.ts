@@ -33,6 +33,8 @@ export const TRANSITIONS: ReadonlyArray<readonly [OrderStatus, OrderEvent, Targe
   ['new', 'filled', 'filled'],
   ['new', 'cancelRequested', 'pendingCancel'],
   ['new', 'cancelled', 'cancelled'],
+  // The broker acknowledged the order but the exchange refused it (a CTP-style counter reports both steps).
+  ['new', 'rejected', 'rejected'],
   ['partiallyFilled', 'partiallyFilled', 'partiallyFilled'],
   ['partiallyFilled', 'filled', 'filled'],
   ['partiallyFilled', 'cancelRequested', 'pendingCancel'],
@@ -42,6 +44,8 @@ export const TRANSITIONS: ReadonlyArray<readonly [OrderStatus, OrderEvent, Targe
   ['pendingCancel', 'partiallyFilled', 'pendingCancel'],
   ['pendingCancel', 'filled', 'filled'],
   ['pendingCancel', 'cancelled', 'cancelled'],
+  // The exchange's refusal of the order itself can arrive while our cancel is on its way.
+  ['pendingCancel', 'rejected', 'rejected'],
   ['pendingCancel', 'cancelRejected', 'working'],
 ];
 

@@ -5,10 +5,11 @@
  * on the book before the strategy sees the tick, so resting orders of the strategy fill when the market
  * trades through them, at their own price; orders the strategy sends trade against that liquidity or rest.
  *
- * The report: PnL curve (one point per bar), maximum drawdown, every trade, in exact decimal strings.
+ * `runBacktest` is the replay (`replayBacktest`: what happened, as numbers) followed by its report
+ * (report.ts: PnL curve, maximum drawdown, every trade, in exact decimal strings).
  */
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_AU_SPEC, fee, formatDecimal2, makeCalendar, splitClose } from '../../common/shfe/index.ts';
+import { DEFAULT_AU_SPEC, fee, makeCalendar, splitClose } from '../../common/shfe/index.ts';
 import { type BookOrderInput, OrderBook } from '../../simulator/matching/index.ts';
 import type { Bar, Fill, Offset, Tick } from '../domain/types.ts';
 import { legLots, PositionBook } from '../oms/positions.ts';
@@ -22,8 +23,12 @@ import type {
   StrategyPosition,
 } from '../strategy/sdk.ts';
 import { isoTimeFormatter, tradingDayMemo } from './clock.ts';
-import { decimalText } from './money-text.ts';
+import { EquityColumns, FillColumns, type ReplayRecord } from './replay-record.ts';
+import { type BacktestReport, buildReport } from './report.ts';
 import { WorkingOrders } from './working-orders.ts';
+
+export type { ReplayRecord } from './replay-record.ts';
+export type { BacktestReport, BacktestTrade } from './report.ts';
 
 /** What to replay. Give `ticks`, or `bars` (each bar is replayed as open → high/low → close ticks). */
 export interface BacktestOptions {
@@ -38,43 +43,6 @@ export interface BacktestOptions {
   capital?: number;
   /** Liquidity assumed when a tick carries no sizes, default 10 lots. */
   defaultSize?: number;
-}
-
-/** One trade in the report. */
-export interface BacktestTrade {
-  time: string;
-  instrument: string;
-  side: 'buy' | 'sell';
-  offset: Offset;
-  price: string;
-  quantity: number;
-  commission: string;
-  realizedPnl: string;
-}
-
-/** The report (JSON). Money as decimal strings in CNY. */
-export interface BacktestReport {
-  strategy: string;
-  params: Record<string, unknown>;
-  summary: {
-    ticks: number;
-    bars: number;
-    orders: number;
-    trades: number;
-    startEquity: string;
-    finalEquity: string;
-    netPnl: string;
-    realizedPnl: string;
-    commission: string;
-    maxDrawdown: string;
-    /** Percent of the peak equity, two decimals. */
-    maxDrawdownPct: string;
-    /** Wall-clock replay speed. */
-    ticksPerSecond: number;
-  };
-  equityCurve: Array<{ time: string; equity: string }>;
-  trades: BacktestTrade[];
-  logs: string[];
 }
 
 interface Working extends StrategyOrder {
@@ -135,8 +103,17 @@ function logLine(time: string, separator: string, message: unknown): string {
   return [time, separator, typeof message === 'string' ? message : `${message}`].join('');
 }
 
-/** Runs one backtest. @throws when the module or the parameters are invalid */
+/** Runs one backtest: the replay, then its report. @throws when the module or the parameters are invalid */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
+  return buildReport(await replayBacktest(o));
+}
+
+/**
+ * The replay alone: loads the strategy, replays the data, and returns what happened unformatted. Apart from
+ * `runBacktest` so a benchmark can time the replay without the report, as it times other engines'.
+ * @throws when the module or the parameters are invalid
+ */
+export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> {
   const mod = (await import(`${pathToFileURL(o.strategyFile).href}?bt=${Date.now()}`)) as {
     default?: Strategy;
   };
@@ -150,7 +127,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const capital = o.capital ?? 100_000_000;
   const dayOf = tradingDayMemo(makeCalendar());
   const iso = isoTimeFormatter();
-  const money = decimalText();
   const spec = DEFAULT_AU_SPEC;
   const markets = new Map<string, Market>();
   /** The market of the previous tick: most files hold one instrument, so the map is rarely asked. */
@@ -160,8 +136,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const barsByTime = o.bars ? groupBars(o.bars) : undefined;
   const working = new WorkingOrders<Working>();
   const queue: Queued[] = [];
-  const trades: BacktestTrade[] = [];
-  const curve: BacktestReport['equityCurve'] = [];
+  const fills = new FillColumns();
+  const equity = new EquityColumns();
   const logs: string[] = [];
   const timers = new Map<string, { ms: number; next: number }>();
   // One order input for the book and one fill for the position book, refilled each time: both copy what
@@ -186,9 +162,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   let orders = 0;
   let trading = false;
   let day = '';
-  let peak = capital;
-  let maxDd = 0;
-  let maxDdPct = 0;
   let barCount = 0;
 
   const positions = (instrument: string): StrategyPosition => {
@@ -274,16 +247,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     w.filledQuantity += qty;
     w.status = w.filledQuantity >= w.quantity ? 'filled' : 'partiallyFilled';
     if (w.status === 'filled') unwork(w);
-    trades.push({
-      time: iso(clock.now),
-      instrument: w.instrument,
-      side: w.side,
-      offset: f.offset,
-      price: money(price),
-      quantity: qty,
-      commission: money(f.commission),
-      realizedPnl: money(realized),
-    });
+    fills.add(clock.now, w.instrument, w.side, f.offset, price, qty, f.commission, realized);
     const offset = f.offset;
     strategy.onOrder?.(ctx, orderUpdate(w));
     strategy.onTrade?.(ctx, {
@@ -401,12 +365,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
       realized += p.realizedPnl;
       commission += p.commission;
     }
-    const equity = capital + cumRealized + realized - cumCommission - commission + unrealized;
-    curve.push({ time: iso(clock.now), equity: formatDecimal2(equity) });
-    if (equity > peak) peak = equity;
-    if (peak - equity > maxDd) maxDd = peak - equity;
-    const pct = peak > 0 ? Math.round(((peak - equity) * 10_000) / peak) : 0;
-    if (pct > maxDdPct) maxDdPct = pct;
+    equity.add(clock.now, capital + cumRealized + realized - cumCommission - commission + unrealized);
   }
 
   // Realized PnL and fees are reset by a day roll, so keep running totals across days.
@@ -464,27 +423,18 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     realized += p.realizedPnl;
     commission += p.commission;
   }
-  const final = curve.at(-1)?.equity ?? formatDecimal2(capital);
-  const finalFen = Math.round(Number(final.replace('.', '')));
   return {
-    strategy: o.strategyFile,
+    strategyFile: o.strategyFile,
     params: pv.value,
-    summary: {
-      ticks: ticks.length,
-      bars: barCount,
-      orders,
-      trades: trades.length,
-      startEquity: formatDecimal2(capital),
-      finalEquity: final,
-      netPnl: formatDecimal2(finalFen - capital),
-      realizedPnl: formatDecimal2(realized),
-      commission: formatDecimal2(commission),
-      maxDrawdown: formatDecimal2(maxDd),
-      maxDrawdownPct: formatDecimal2(maxDdPct),
-      ticksPerSecond: elapsed > 0 ? Math.round(ticks.length / elapsed) : ticks.length,
-    },
-    equityCurve: curve,
-    trades,
+    capital,
+    ticks: ticks.length,
+    bars: barCount,
+    orders,
+    realizedPnl: realized,
+    commission,
+    replaySeconds: elapsed,
+    fills,
+    equity,
     logs,
   };
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { RegionTimes } from './replay-regions.ts';
 
 /** Where the peers' virtualenv lives: `$AURUM_BENCH_VENV`, default `~/.cache/aurum/bench-venv`. */
 export function venvDir(): string {
@@ -86,17 +87,16 @@ export function ensureVenv(requirementsFile: string, log: (line: string) => void
   return { ok: true, python, created: true };
 }
 
-/** One peer's report (the JSON line its script prints last). */
-export interface PeerResult {
+/**
+ * One peer's report (the JSON line its script prints last). CPU seconds are the peer process's (all
+ * threads); the two timed regions are described in replay-regions.ts.
+ */
+export interface PeerResult extends RegionTimes {
   engine: string;
   version: string;
-  ticks: number;
   loadSeconds: number;
-  replaySeconds: number;
-  /** CPU seconds of the peer process during the replay (all threads). */
-  replayCpuSeconds: number;
-  ticksPerSecond: number;
-  ticksPerCpuSecond: number;
+  /** What the report region holds, for the printout. */
+  report: string;
   signals: number;
   orders: number;
   fills: number;

@@ -8,11 +8,17 @@ the built-in EMA computes `alpha * x + (1 - alpha) * prev` on CNY floats (Aurum:
 integer cents), so a near-tie can rarely flip a signal; orders are MARKET orders, which Nautilus' simulated
 venue fills at the last trade price, where Aurum and vn.py send a marketable limit (SHFE has no market orders).
 
-`engine.run(streaming=True)` is timed: the replay itself. `engine.end()` (stopping the engines and computing
-the post-run performance report with pandas) is timed apart, as vn.py's calculate_result is not timed either.
+Like Aurum's strategy it logs a line per decision and per fill (`self.log.info`; the logging level is ERROR,
+so NautilusTrader drops them: it keeps no log in memory to report).
+
+Two regions are timed (bench/lib/replay-regions.ts): the replay, `engine.run(streaming=True)`, and the
+report: `engine.end()` (stops the engines and runs the post-run portfolio analysis, PnL, returns and general
+statistics, which a plain `engine.run()` includes) followed by the trader's order fills, positions and account
+reports, the DataFrames NautilusTrader's backtest examples print after a run.
 
 Usage: python nautilus_ema_cross.py TICK_FILE FAST SLOW [LIMIT]
-Prints one JSON line: ticks, replay seconds, ticks/s, signals (crossovers acted on), orders, fills.
+Prints one JSON line: ticks, replay and report seconds (wall and CPU), signals (crossovers acted on), orders,
+fills.
 """
 import sys
 import time
@@ -71,8 +77,10 @@ class EmaCross(Strategy):
             return
         if prev <= 0 < diff:
             self.go(OrderSide.BUY)
+            self.log.info(f"fast crossed above slow: long at {tick.price}")
         elif prev >= 0 > diff:
             self.go(OrderSide.SELL)
+            self.log.info(f"fast crossed below slow: short at {tick.price}")
 
     def go(self, side: OrderSide) -> None:
         self.signals += 1
@@ -97,6 +105,7 @@ class EmaCross(Strategy):
 
     def on_order_filled(self, event: OrderFilled) -> None:
         self.fills += 1
+        self.log.info(f"filled {event.order_side} {event.last_qty} @ {event.last_px}")
 
 
 def gold_future() -> FuturesContract:
@@ -163,9 +172,15 @@ def main() -> None:
     engine.run(streaming=True)
     replay_s = time.perf_counter() - t1
     replay_cpu = time.process_time() - c1
+    c2 = time.process_time()
     t2 = time.perf_counter()
     engine.end()
     end_s = time.perf_counter() - t2
+    fills_report = engine.trader.generate_order_fills_report()
+    positions_report = engine.trader.generate_positions_report()
+    account_report = engine.trader.generate_account_report(SHFE)
+    report_s = time.perf_counter() - t2
+    report_cpu = time.process_time() - c2
     import nautilus_trader
 
     emit({
@@ -174,10 +189,12 @@ def main() -> None:
         "ticks": len(ticks),
         "loadSeconds": load_s,
         "replaySeconds": replay_s,
-        "endSeconds": end_s,
         "replayCpuSeconds": replay_cpu,
-        "ticksPerSecond": len(ticks) / replay_s,
-        "ticksPerCpuSecond": len(ticks) / replay_cpu,
+        "reportSeconds": report_s,
+        "reportCpuSeconds": report_cpu,
+        "report": "end() (post-run analysis) + order fills, positions and account reports",
+        "endSeconds": end_s,
+        "reportRows": [len(fills_report), len(positions_report), len(account_report)],
         "signals": strategy.signals,
         "orders": strategy.orders,
         "fills": strategy.fills,

@@ -8,8 +8,16 @@ file. The rule (also bench/lib/ema-cross.ts):
 - going long: cancel all, cover any short, buy `lots` if not long, at last + `slippage_ticks` ticks (a
   marketable limit: SHFE has no market orders); going short is the mirror image.
 
+Like Aurum's strategy it writes a log line per decision and per fill (`write_log`: vn.py's backtester keeps
+each, timestamped, in `engine.logs`, as Aurum's keeps them in its report).
+
+Two regions are timed (bench/lib/replay-regions.ts): the replay, `run_backtesting()`, and the report a vn.py
+user computes after it, `calculate_result()` (the daily mark-to-market PnL) and `calculate_statistics()`
+(balance, drawdown, returns, Sharpe ratio...) with the printing switched off.
+
 Usage: python vnpy_ema_cross.py TICK_FILE FAST SLOW [LIMIT]
-Prints one JSON line: ticks, replay seconds, ticks/s, signals (crossovers acted on), orders, fills.
+Prints one JSON line: ticks, replay and report seconds (wall and CPU), signals (crossovers acted on), orders,
+fills.
 """
 import sys
 import time
@@ -81,6 +89,7 @@ class EmaCrossStrategy(CtaTemplate):
         if self.pos <= 0:
             self.buy(px, self.lots)
             self.orders += 1
+        self.write_log(f"fast crossed above slow: long at {price / 100}")
 
     def go_short(self, price):
         self.signals += 1
@@ -92,9 +101,11 @@ class EmaCrossStrategy(CtaTemplate):
         if self.pos >= 0:
             self.short(px, self.lots)
             self.orders += 1
+        self.write_log(f"fast crossed below slow: short at {price / 100}")
 
     def on_trade(self, trade):
         self.fills += 1
+        self.write_log(f"filled {trade.direction.value} {trade.offset.value} {trade.volume} @ {trade.price}")
 
     def on_order(self, order):
         pass
@@ -124,7 +135,7 @@ def main() -> None:
     load_s = time.perf_counter() - t0
 
     engine = BacktestingEngine()
-    engine.output = lambda msg: None  # progress printing is not tick processing
+    engine.output = lambda msg: None  # progress and statistics printing is neither replay nor report
     engine.set_parameters(
         vt_symbol="au2606.SHFE",
         interval=Interval.TICK,
@@ -145,6 +156,12 @@ def main() -> None:
     engine.run_backtesting()
     replay_s = time.perf_counter() - t1
     replay_cpu = time.process_time() - c1
+    c2 = time.process_time()
+    t2 = time.perf_counter()
+    engine.calculate_result()
+    statistics = engine.calculate_statistics(output=False)
+    report_s = time.perf_counter() - t2
+    report_cpu = time.process_time() - c2
     s = engine.strategy
     import vnpy, vnpy_ctastrategy  # noqa: E401 (versions for the report)
 
@@ -155,8 +172,11 @@ def main() -> None:
         "loadSeconds": load_s,
         "replaySeconds": replay_s,
         "replayCpuSeconds": replay_cpu,
-        "ticksPerSecond": len(ticks) / replay_s,
-        "ticksPerCpuSecond": len(ticks) / replay_cpu,
+        "reportSeconds": report_s,
+        "reportCpuSeconds": report_cpu,
+        "report": "calculate_result + calculate_statistics",
+        "reportTrades": int(statistics.get("total_trade_count", 0)),
+        "logLines": len(engine.logs),
         "signals": s.signals,
         "orders": s.orders,
         "fills": s.fills,

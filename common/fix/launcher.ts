@@ -3,13 +3,15 @@
  * simulator (acceptor) and the trading runtime (initiator).
  *
  * jspurefix supplies the whole session layer: logon/logout, heartbeats and test requests, sequence checks,
- * ResendRequest/SequenceReset-GapFill, and — with a `file` store — sequence numbers and sent messages
- * persisted across restarts (QuickFIX-compatible `.seqnums`/`.body` files). We only build its descriptions,
- * bridge its logs into pino, and give each side a launcher with a `stop()`.
+ * ResendRequest/SequenceReset-GapFill, and sent messages persisted in `.body`/`.header` files. Sequence
+ * numbers are persisted by our {@link DurableSessionStore} in place of jspurefix's `file` store, whose
+ * `.seqnums` can lag what was sent after a crash (see durable-session-store.ts). We build its descriptions,
+ * plug that store in, bridge its logs into pino, and give each side a launcher with a `stop()`.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createLogger, type Logger } from '../log.ts';
+import { DurableSessionStore, DurableSessionStoreFactory } from './durable-session-store.ts';
 import {
   type EngineFactory,
   type IJsFixConfig,
@@ -37,7 +39,10 @@ export interface SessionOptions {
   senderCompId: string;
   /** Heartbeat interval in seconds. Default 30. */
   heartBtInt?: number;
-  /** Directory for the persisted session store (sequence numbers + sent messages); omit for in-memory. */
+  /**
+   * Directory for the persisted session store (sequence numbers + sent messages, a
+   * {@link DurableSessionStore}); omit for in-memory.
+   */
   storeDir?: string;
   /** Reset sequence numbers at every logon. Default false (sequences survive restarts). */
   resetSeqNum?: boolean;
@@ -159,8 +164,19 @@ class Launcher extends SessionLauncher {
     this.maker = maker;
   }
   protected override makeFactory(_config: IJsFixConfig): EngineFactory {
-    return { makeSession: (c: IJsFixConfig) => this.maker(c) } as unknown as EngineFactory;
+    return { makeSession: (c: IJsFixConfig) => this.maker(withDurableStore(c)) } as unknown as EngineFactory;
   }
+}
+
+/**
+ * A `file` store in the description becomes a {@link DurableSessionStore}: jspurefix takes the config's
+ * `sessionStoreFactory` over the description's `store` when it creates each session's store.
+ */
+function withDurableStore(c: IJsFixConfig): IJsFixConfig {
+  const store = c.description.store;
+  if (store?.type === 'file' && store.directory && !c.sessionStoreFactory)
+    c.sessionStoreFactory = new DurableSessionStoreFactory(store.directory);
+  return c;
 }
 
 /** A running FIX endpoint. */

@@ -2,9 +2,11 @@
  * The FIX 4.4 initiator gateway on jspurefix (the same engine as the counter simulator).
  *
  * - Session layer (logon with Username/Password, heartbeats, test requests, sequence checks,
- *   ResendRequest / SequenceReset-GapFill) is jspurefix's; sequence numbers and sent messages persist in a
- *   file store on the pod's volume, so a reconnect or a restart resumes the same FIX session and gaps are
- *   filled by resend.
+ *   ResendRequest / SequenceReset-GapFill) is jspurefix's; sequence numbers and sent messages persist in the
+ *   durable session store (common/fix/durable-session-store.ts) on the pod's volume, next to the journal, so
+ *   a reconnect or a restart — even after a SIGKILL — resumes the same FIX session without a reset, and what
+ *   was missed is resent. We answer the counter's ResendRequests with gap fills only (jspurefix resends
+ *   from an in-memory store we never fill): an order is never sent twice; reconciliation settles the rest.
  * - Reconnect with exponential backoff; after a failed attempt the next configured endpoint is tried
  *   (failover), round-robin. The connection state is exposed for readiness and status.
  * - Market data is re-subscribed after every logon; reconciliation queries are request/response with a
@@ -51,11 +53,14 @@ export interface FixGatewayOptions {
   /** FIX session store directory (sequence numbers, sent messages); omit for in-memory. */
   storeDir?: string;
   /**
-   * Reset sequence numbers at every logon (ResetSeqNumFlag 141=Y). Default true: after a crash the persisted
-   * sequence numbers can lag what actually went out (socket write and store write are not atomic), and a
-   * counter refuses a logon whose MsgSeqNum is too low — the runtime could never log on again. State is
-   * recovered by reconciliation (order status, positions, funds) instead of message replay; within a
-   * connection, ResendRequest/gap fill work as usual.
+   * Reset sequence numbers at every logon (ResetSeqNumFlag 141=Y). Default false: sequence numbers are kept
+   * across reconnects and restarts, so what was missed while down is resent (ResendRequest / gap fill).
+   * This is safe after a crash at any instant because the session store (common/fix/durable-session-store.ts)
+   * persists the sender number ahead of what can have been sent — a restart may leave a gap the counter
+   * asks to be filled, never a number the counter refuses as too low — and persists the target number late,
+   * so the counter resends rather than skips (duplicate execution reports change nothing in the OMS).
+   * True is for a counter that requires a reset per logon: state is then recovered by reconciliation
+   * (order status, positions, funds) instead of message replay.
    */
   resetSeqNumOnLogon?: boolean;
   /** First reconnect delay, default 500 ms; doubles per failure up to {@link maxBackoffMs}. */
@@ -64,11 +69,21 @@ export interface FixGatewayOptions {
   maxBackoffMs?: number;
   /** How long one connection attempt may take, default 3 s. */
   connectTimeoutSeconds?: number;
+  /**
+   * How long a connection attempt may take to be logged on, default 10 000 ms; then it is dropped and
+   * retried. jspurefix never notices a connection the peer closes before the Logon is out (e.g. a counter
+   * or a load balancer that accepts and closes while restarting): it would wait for a Logon answer forever.
+   */
+  logonTimeoutMs?: number;
   /** Reconciliation request timeout, default 5000 ms. */
   requestTimeoutMs?: number;
   logger: Logger;
   now?: () => number;
 }
+
+/** Market data snapshot / incremental refresh. */
+const MARKET_DATA = new Set(['W', 'X']);
+const POSS_DUP_FLAG = 43;
 
 type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
@@ -82,6 +97,8 @@ class GatewaySession extends AsciiSession {
     this.send(msgType, body);
   }
   protected onApplicationMsg(msgType: string, view: MsgView): void {
+    // Market data resent after a gap (PossDupFlag=Y) is stale: a fresh snapshot follows the re-subscription.
+    if (MARKET_DATA.has(msgType) && view.getTyped(POSS_DUP_FLAG) === true) return;
     this.gw.onApplication(msgType, view.toObject() as Record<string, unknown>);
   }
   protected onReady(): void {
@@ -107,6 +124,8 @@ export class FixGateway implements Gateway {
   #listener: (e: GatewayEvent) => void = () => {};
   #instruments: string[] = [];
   #session: GatewaySession | undefined;
+  /** The session of the current connection attempt; a late logon of an abandoned one is ignored. */
+  #attempt: GatewaySession | undefined;
   #endpoint: FixEndpoint | undefined;
   #index = 0;
   #failures = 0;
@@ -245,6 +264,10 @@ export class FixGateway implements Gateway {
 
   /** @internal */
   onReady(s: GatewaySession): void {
+    if (s !== this.#attempt) {
+      s.logout();
+      return;
+    }
     this.#session = s;
     this.#failures = 0;
     this.#loggedOnThisAttempt = true;
@@ -416,7 +439,7 @@ export class FixGateway implements Gateway {
       ...(this.#o.password !== undefined ? { password: this.#o.password } : {}),
       heartBtInt: this.#o.heartbeatSeconds ?? 30,
       ...(this.#o.storeDir ? { storeDir: this.#o.storeDir } : {}),
-      resetSeqNum: this.#o.resetSeqNumOnLogon ?? true,
+      resetSeqNum: this.#o.resetSeqNumOnLogon ?? false,
       connectTimeoutSeconds: this.#o.connectTimeoutSeconds ?? 3,
       reconnectSeconds: 1,
     });
@@ -425,13 +448,24 @@ export class FixGateway implements Gateway {
       description,
       (c) => {
         session = new GatewaySession(c as IJsFixConfig, this);
+        this.#attempt = session;
         return session;
       },
       this.#o.logger.child({ component: 'fix' }),
     );
     this.#endpoint = fe;
+    let over = false;
+    const logonTimeoutMs = this.#o.logonTimeoutMs ?? 10_000;
+    const logonTimer = setTimeout(() => {
+      if (this.#loggedOnThisAttempt) return;
+      fe.stop();
+      ended(new Error(`not logged on within ${logonTimeoutMs} ms`));
+    }, logonTimeoutMs);
+    logonTimer.unref();
     const ended = (err?: unknown) => {
-      if (this.#endpoint !== fe) return;
+      if (this.#endpoint !== fe || over) return;
+      over = true;
+      clearTimeout(logonTimer);
       if (this.#session === session) this.#session = undefined;
       this.#failAll(new Error('counter connection lost'));
       const why = err instanceof Error ? err.message : (this.#status.lastError ?? 'session ended');

@@ -164,8 +164,45 @@ class Launcher extends SessionLauncher {
     this.maker = maker;
   }
   protected override makeFactory(_config: IJsFixConfig): EngineFactory {
-    return { makeSession: (c: IJsFixConfig) => this.maker(withDurableStore(c)) } as unknown as EngineFactory;
+    return {
+      makeSession: (c: IJsFixConfig) => {
+        const session = this.maker(withDurableStore(c));
+        if (c.description.application?.type === 'acceptor') answerLogonFirst(session as ResendHooks);
+        return session;
+      },
+    } as unknown as EngineFactory;
   }
+}
+
+/** The two AsciiSession methods {@link answerLogonFirst} wraps (protected there). */
+interface ResendHooks {
+  sendResendRequest(lastSeq: number, receivedSeq: number): void;
+  onReady(view: unknown): void;
+}
+
+/**
+ * FIX: an acceptor's Logon answer is the first message of the session. A Logon numbered ahead of what we
+ * expect (normal with persisted sequence numbers: a restarted peer continues past a reserved block, see
+ * durable-session-store.ts) makes jspurefix send its ResendRequest at once — but when `onLogon` returns a
+ * promise (the simulator's does) the Logon answer only follows later, so the ResendRequest goes first and
+ * the initiator drops the session ("state HandleResendRequest is illegal for Logon"), at every reconnect.
+ * The request is held until the answer is out (jspurefix calls `onReady` right after sending it).
+ */
+function answerLogonFirst(session: ResendHooks): void {
+  const sendResendRequest = session.sendResendRequest.bind(session);
+  const onReady = session.onReady.bind(session);
+  let answered = false;
+  let held: [number, number] | undefined;
+  session.sendResendRequest = (lastSeq, receivedSeq) => {
+    if (answered) sendResendRequest(lastSeq, receivedSeq);
+    else held = [lastSeq, receivedSeq];
+  };
+  session.onReady = (view) => {
+    answered = true;
+    if (held) sendResendRequest(...held);
+    held = undefined;
+    onReady(view);
+  };
 }
 
 /**

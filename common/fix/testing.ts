@@ -38,9 +38,14 @@ export class TestClient extends AsciiSession {
   sendMsg(msgType: string, body: Record<string, unknown>): void {
     this.send(msgType, body);
   }
-  /** Sequence number of the last message we sent. */
+  /** Highest MsgSeqNum this connection sent (`lastSentSeqNum()` is that of the last gap fill or resend). */
   lastSent(): number {
-    return this.lastSentSeqNum();
+    return this.highestSent;
+  }
+  private highestSent = 0;
+  protected override txOnEncoded(msgType: string, data: string, hdr: Record<string, unknown>): void {
+    super.txOnEncoded(msgType, data, hdr);
+    if (hdr?.PossDupFlag !== true) this.highestSent = Math.max(this.highestSent, Number(hdr?.MsgSeqNum ?? 0));
   }
   /** Waits until a received message satisfies `pred` (checks already received ones first). */
   async waitFor(pred: (r: Received) => boolean, timeoutMs = 10_000, from = 0): Promise<Received> {

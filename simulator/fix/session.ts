@@ -23,10 +23,6 @@ export class CounterSession extends AsciiSession implements SessionPort {
 
   /** Whether the peer's Logon asked for a sequence reset (141=Y). */
   private resetRequested = false;
-  /** Whether our Logon answer is out (a ResendRequest must not precede it). */
-  private logonAnswered = false;
-  /** A ResendRequest held back until then: [last seen, received] MsgSeqNum. */
-  private heldResend: [number, number] | undefined;
 
   constructor(config: IJsFixConfig, counter: Counter) {
     super(config);
@@ -98,24 +94,7 @@ export class CounterSession extends AsciiSession implements SessionPort {
     super.onResendRequest(view);
   }
 
-  /**
-   * FIX: our Logon answer must be the first message of the session. A Logon whose MsgSeqNum is ahead of
-   * what we expect (normal after the peer restarted: its store numbers on past a reserved block) makes
-   * jspurefix ask for the gap at once — but our logon verdict is asynchronous (onLogon returns a promise),
-   * so that ResendRequest would go out before the Logon answer, and the initiator drops the session
-   * ("state HandleResendRequest is illegal for Logon"), again at every reconnect. Hold it until then.
-   */
-  protected override sendResendRequest(lastSeq: number, receivedSeq: number): void {
-    if (this.logonAnswered) super.sendResendRequest(lastSeq, receivedSeq);
-    else this.heldResend = [lastSeq, receivedSeq];
-  }
-
   protected onReady(_view: MsgView): void {
-    // jspurefix calls this right after sending our Logon answer.
-    this.logonAnswered = true;
-    const held = this.heldResend;
-    this.heldResend = undefined;
-    if (held) super.sendResendRequest(...held);
     this.counter.log.info({ account: this.account }, 'FIX session logged on');
     this.counter.attach(this);
   }

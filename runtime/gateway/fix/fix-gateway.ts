@@ -58,7 +58,8 @@ export interface FixGatewayOptions {
    * This is safe after a crash at any instant because the session store (common/fix/durable-session-store.ts)
    * persists the sender number ahead of what can have been sent — a restart may leave a gap the counter
    * asks to be filled, never a number the counter refuses as too low — and persists the target number late,
-   * so the counter resends rather than skips (duplicate execution reports change nothing in the OMS).
+   * so the counter resends rather than skips; resent order events and market data are dropped (see
+   * {@link DROPPED_WHEN_RESENT}): order state is recovered by the reconciliation at every logon.
    * True is for a counter that requires a reset per logon: state is then recovered by reconciliation
    * (order status, positions, funds) instead of message replay.
    */
@@ -81,8 +82,15 @@ export interface FixGatewayOptions {
   now?: () => number;
 }
 
-/** Market data snapshot / incremental refresh. */
-const MARKET_DATA = new Set(['W', 'X']);
+/**
+ * Application messages the counter resends after a gap (PossDupFlag=Y) that we drop:
+ * - market data (W, X) is stale; a fresh snapshot follows the re-subscription at logon;
+ * - order events (8, 9): the order-status reconciliation the engine runs at every logon is authoritative, and
+ *   it books the fills missed while down under a synthetic trade id — replaying their execution reports too
+ *   would book them a second time under their ExecID. (A resent report of an order reconciliation does not
+ *   ask about — a finished one — can change nothing anyway.)
+ */
+const DROPPED_WHEN_RESENT = new Set(['W', 'X', '8', '9']);
 const POSS_DUP_FLAG = 43;
 
 type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -97,8 +105,7 @@ class GatewaySession extends AsciiSession {
     this.send(msgType, body);
   }
   protected onApplicationMsg(msgType: string, view: MsgView): void {
-    // Market data resent after a gap (PossDupFlag=Y) is stale: a fresh snapshot follows the re-subscription.
-    if (MARKET_DATA.has(msgType) && view.getTyped(POSS_DUP_FLAG) === true) return;
+    if (DROPPED_WHEN_RESENT.has(msgType) && view.getTyped(POSS_DUP_FLAG) === true) return;
     this.gw.onApplication(msgType, view.toObject() as Record<string, unknown>);
   }
   protected onReady(): void {

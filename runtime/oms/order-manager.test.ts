@@ -238,6 +238,37 @@ describe('OrderManager', () => {
     expect(b.events.some((e) => e.type === 'alert' && e.alert.code === 'RECONCILE_POSITION')).toBe(false);
   });
 
+  it('a fill booked by the reconciliation is not booked again when its execution report is replayed', async () => {
+    const { gw, oms } = setup();
+    await oms.refreshFunds();
+    oms.submit({ ...buy, quantity: 2 });
+    const o = gw.sent[0]!;
+    gw.emit({ type: 'execution', report: exec(o, {}) });
+    gw.counterOrders.set(
+      o.clOrdId,
+      exec(o, { execType: 'status', status: 'filled', cumQty: 2, leavesQty: 0, avgPx: 61200 }),
+    );
+    gw.positions = [{ instrument: 'au2606', longToday: 2, longYesterday: 0, shortToday: 0, shortYesterday: 0 }];
+    await oms.reconcile();
+    expect(oms.get(o.clOrdId)).toMatchObject({ status: 'filled', filledQuantity: 2 });
+    // The counter resends the two fills it reported while we were away, under their own ExecIDs.
+    for (const cumQty of [1, 2])
+      gw.emit({
+        type: 'execution',
+        report: exec(o, {
+          execType: 'trade',
+          status: cumQty === 2 ? 'filled' : 'partiallyFilled',
+          execId: `T${cumQty}`,
+          lastQty: 1,
+          lastPx: 61200,
+          cumQty,
+          leavesQty: 2 - cumQty,
+        }),
+      });
+    expect(oms.get(o.clOrdId)).toMatchObject({ status: 'filled', filledQuantity: 2 });
+    expect(oms.fills().map((f) => f.quantity)).toEqual([2]);
+  });
+
   it('reports a position mismatch and adopts the counter numbers', async () => {
     const { gw, oms, events } = setup();
     gw.positions = [

@@ -387,7 +387,11 @@ export class OrderManager {
   }
 
   #fill(o: Order, r: ExecutionReport): void {
-    const qty = r.lastQty ?? r.cumQty - o.filledQuantity;
+    // The counter's cumulative quantity bounds what a report can add. A report replayed after the logon
+    // reconciliation booked its fill (under a synthetic trade id, so the ExecID check cannot see it) adds
+    // nothing instead of booking the fill twice.
+    const uncovered = r.cumQty - o.filledQuantity;
+    const qty = Math.min(r.lastQty ?? uncovered, uncovered);
     const px = r.lastPx ?? r.price ?? o.price;
     if (qty <= 0 || this.#d.journal.hasFill(r.execId)) return;
     this.#recordFill(o, r.execId, px, qty, r.time);

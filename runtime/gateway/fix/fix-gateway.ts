@@ -87,7 +87,8 @@ export interface FixGatewayOptions {
  * - market data (W, X) is stale; a fresh snapshot follows the re-subscription at logon;
  * - order events (8, 9): the order-status reconciliation the engine runs at every logon is authoritative, and
  *   it books the fills missed while down under a synthetic trade id — replaying their execution reports too
- *   would book them a second time under their ExecID. (A resent report of an order reconciliation does not
+ *   would book them a second time under their ExecID (the order manager also caps a fill at the counter's
+ *   cumulative quantity, a second line of defence). (A resent report of an order reconciliation does not
  *   ask about — a finished one — can change nothing anyway.)
  */
 const DROPPED_WHEN_RESENT = new Set(['W', 'X', '8', '9']);

@@ -24,7 +24,6 @@ import { type AccessView, type PlatformView, type PodSummaryView, statusLine } f
 import { binary } from '../cluster/build/binaries.ts';
 import { defaultPaths, layout } from '../cluster/config.ts';
 import { demoContract, tradeContract } from './demo/contract.ts';
-import { operatorRunsAccess, startAccessController } from './demo/interim.ts';
 import { call, connectLaptop, LAPTOP, login, removeLaptop } from './demo/investor.ts';
 import { DemoError, runSteps, type Sink, type Step, waitUntil } from './demo/progress.ts';
 import { formatInvestorView, type InvestorView } from './demo/view.ts';
@@ -88,7 +87,7 @@ function secretData(name: string): Record<string, string> | undefined {
 }
 
 /** Shared between the steps of one run. */
-const run = { apiBase: '', token: '', username: '', password: '', stop: async () => {} };
+const run = { apiBase: '', token: '', username: '', password: '' };
 
 const upSteps: Step[] = [
   ...(argv.includes('--skip-setup')
@@ -130,27 +129,6 @@ const upSteps: Step[] = [
       n(kubectl(['-n', 'aurum-system', 'get', 'deploy']).stdout.trim().split('\n').join('\n      '));
     },
   },
-  ...(operatorRunsAccess()
-    ? []
-    : [
-        {
-          title:
-            'interim: the InvestorAccess controller in this process (operator/main.ts does not run it yet)',
-          run: async (n: Sink) => {
-            const cm = getJson<{ data: Record<string, string> }>([
-              '-n',
-              'aurum-system',
-              'get',
-              'configmap',
-              'aurum-operator-config',
-            ]);
-            if (!cm) throw new DemoError('ConfigMap aurum-system/aurum-operator-config not found');
-            const mgr = await startAccessController(kubeconfig, cm.data['operator.json'] ?? '{}', NS);
-            run.stop = () => mgr.stop();
-            n("started with the deployed operator's configuration; it stops when the demo ends");
-          },
-        },
-      ]),
   {
     title: 'examples: NetworkPolicySpec, TradingPlatform "alice" with the EMA-cross strategy, InvestorAccess',
     run: (n) => {
@@ -317,7 +295,6 @@ async function main(): Promise<number> {
       : 'Aurum demo: from this machine to an investor watching a strategy trade',
   );
   const ok = await runSteps(down ? downSteps : upSteps, out);
-  await run.stop();
   return ok ? 0 : 1;
 }
 

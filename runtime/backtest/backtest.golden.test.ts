@@ -21,6 +21,7 @@ const root = resolve(import.meta.dirname, '../..');
 const dataDir = join(import.meta.dirname, 'testdata');
 const EMA = join(root, 'examples/strategies/ema-cross.js');
 const BREAKOUT = join(root, 'examples/strategies/breakout.js');
+const ORDER_MIX = join(import.meta.dirname, 'testdata/order-mix.js');
 const write = process.env.AURUM_GOLDEN_WRITE === '1';
 
 /** The report without what legitimately differs between runs: wall-clock speed and the absolute path. */
@@ -114,6 +115,25 @@ const cases: Case[] = [
       ticks: stripQuotes(syntheticTicks({ count: 20_000, seed: 5 })),
       params: { fast: 4, slow: 12, useTicks: true, lots: 3, slippageTicks: 1 },
       defaultSize: 2,
+    }),
+  },
+  {
+    // FAK/FOK and day orders filled, partly filled, refused or resting, while others rest or not, cancels.
+    name: 'order-mix',
+    full: false,
+    options: () => ({
+      strategyFile: ORDER_MIX,
+      ticks: syntheticTicks({ count: 20_000, seed: 13, intervalMs: 30_000 }),
+    }),
+  },
+  {
+    // The same without quotes: the assumed liquidity (3 lots) at last ± a tick.
+    name: 'order-mix-no-quotes',
+    full: false,
+    options: () => ({
+      strategyFile: ORDER_MIX,
+      ticks: stripQuotes(syntheticTicks({ count: 20_000, seed: 17 })),
+      defaultSize: 3,
     }),
   },
   {

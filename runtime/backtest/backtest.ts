@@ -23,6 +23,8 @@ import type {
   StrategyPosition,
 } from '../strategy/sdk.ts';
 import { isoTimeFormatter, tradingDayMemo } from './clock.ts';
+import { OrderRequests, type Queued } from './order-requests.ts';
+import { fillAgainstQuote, type QuoteSide } from './quote-fill.ts';
 import { EquityColumns, FillColumns, type ReplayRecord } from './replay-record.ts';
 import { type BacktestReport, buildReport } from './report.ts';
 import { WorkingOrders } from './working-orders.ts';
@@ -58,21 +60,21 @@ interface Market {
   bidId: string;
   /** The latest tick's quote when it is not on the book yet (see onMarketTick). */
   quote: Tick | undefined;
+  /**
+   * The market's two orders as they are (price and lots left), kept here whether or not they are on the
+   * book: while none of the strategy's orders rests, orders are matched against them without the book
+   * (see place), and the book catches up only when an order of the strategy is to rest there.
+   */
+  ask: QuoteSide;
+  bid: QuoteSide;
+  /** The book's market orders differ from `ask` and `bid` (they changed off the book). */
+  bookBehind: boolean;
   /** The latest tick's last price (marks the position to market). */
   last: number | undefined;
   /** Whether the strategy trades this instrument (gets its ticks and bars). */
   traded: boolean;
   /** The strategy's working orders here: outside `place`, exactly those resting on the book. */
   working: number;
-}
-
-/** An order request of the strategy, held until its callback returns. */
-interface Queued {
-  side: 'buy' | 'sell';
-  offset: 'open' | 'close';
-  price: number;
-  lots: number;
-  opts: OrderOptions;
 }
 
 /** Shared by every order sent without options (never written to). */
@@ -135,7 +137,7 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
   const aggregator = new BarAggregator();
   const barsByTime = o.bars ? groupBars(o.bars) : undefined;
   const working = new WorkingOrders<Working>();
-  const queue: Queued[] = [];
+  const queue = new OrderRequests();
   const fills = new FillColumns();
   const equity = new EquityColumns();
   const logs: string[] = [];
@@ -205,7 +207,7 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
     opts: OrderOptions,
   ): void {
     if (!trading) return;
-    queue.push({ side, offset, price, lots, opts });
+    queue.push(side, offset, price, lots, opts);
   }
 
   function marketOf(instrument: string): Market {
@@ -217,6 +219,9 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
         askId: `mkt-ask-${instrument}`,
         bidId: `mkt-bid-${instrument}`,
         quote: undefined,
+        ask: { price: 0, left: 0 },
+        bid: { price: 0, left: 0 },
+        bookBehind: false,
         last: undefined,
         traded: instruments.includes(instrument),
         working: 0,
@@ -263,8 +268,7 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
   }
 
   function submitQueued(): void {
-    while (queue.length) {
-      const q = queue.shift()!;
+    for (let q = queue.next(); q !== undefined; q = queue.next()) {
       const instrument = q.opts.instrument ?? instruments[0]!;
       if (q.offset === 'open') {
         place(q, instrument, 'open', q.lots);
@@ -299,7 +303,9 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
     const market = marketOf(instrument);
     working.add(w);
     market.working++;
+    if (market.working === 1 && placeAgainstQuote(market, w, lots)) return;
     if (market.quote) applyQuote(market);
+    else if (market.bookBehind) restoreQuote(market);
     input.id = w.clOrdId;
     input.account = 'me';
     input.side = w.side;
@@ -308,12 +314,76 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
     input.tif = w.timeInForce;
     const r = market.book.submit(input);
     const fills = r.fills;
+    for (let i = 0; i < fills.length; i++) {
+      const f = fills[i]!;
+      if (f.makerId === market.askId) market.ask.left -= f.qty;
+      else if (f.makerId === market.bidId) market.bid.left -= f.qty;
+    }
     for (let i = 0; i < fills.length; i++) onFill(w, fills[i]!.price, fills[i]!.qty);
     if (r.cancelled > 0) {
       w.status = 'cancelled';
       unwork(w);
       strategy.onOrder?.(ctx, orderUpdate(w));
     } else if (r.resting > 0 && r.filled === 0) strategy.onOrder?.(ctx, orderUpdate(w));
+  }
+
+  /**
+   * The first order of the strategy on a book holding only the market's quote: filled (or cancelled)
+   * against the quote without the book when none of it would rest (fillAgainstQuote). The quote kept
+   * for this moment replaces the market's orders here as it would on the book; the book follows later
+   * (restoreQuote), before anything of the strategy's rests there.
+   * @returns false when the book must take the order
+   */
+  function placeAgainstQuote(m: Market, w: Working, lots: number): boolean {
+    if (m.quote && !takeQuote(m)) return false;
+    const buy = w.side === 'buy';
+    const opposite = buy ? m.ask : m.bid;
+    const filled = fillAgainstQuote(buy, w.price, lots, w.timeInForce, opposite);
+    if (filled === undefined) return false;
+    if (filled > 0) {
+      opposite.left -= filled;
+      m.bookBehind = true;
+      onFill(w, opposite.price, filled);
+    }
+    if (filled < lots) {
+      w.status = 'cancelled';
+      unwork(w);
+      strategy.onOrder?.(ctx, orderUpdate(w));
+    }
+    return true;
+  }
+
+  /**
+   * The kept quote becomes the market's orders off the book (see placeAgainstQuote).
+   * @returns false, keeping the quote, when the book would refuse its prices or sizes (then applyQuote
+   *   fails as it always did)
+   */
+  function takeQuote(m: Market): boolean {
+    const t = m.quote!;
+    const size = o.defaultSize ?? 10;
+    const ask = t.askPrice ?? t.lastPrice;
+    const bid = Math.min(t.bidPrice ?? t.lastPrice - spec.tick, ask - spec.tick);
+    const askLots = Math.max(1, t.askSize ?? size);
+    const bidLots = Math.max(1, t.bidSize ?? size);
+    if (!(isBookable(ask) && isBookable(bid) && isBookable(askLots) && isBookable(bidLots))) return false;
+    m.quote = undefined;
+    m.ask.price = ask;
+    m.ask.left = askLots;
+    m.bid.price = bid;
+    m.bid.left = bidLots;
+    m.bookBehind = true;
+    return true;
+  }
+
+  /** The book's market orders made what `ask` and `bid` say, before an order of the strategy rests there. */
+  function restoreQuote(m: Market): void {
+    m.bookBehind = false;
+    const b = m.book;
+    b.cancel(m.askId);
+    b.cancel(m.bidId);
+    // Nothing of the strategy rests here, so neither can trade; the ask first, as applyQuote places them.
+    if (m.ask.left > 0) placeMarket(m, m.askId, 'sell', m.ask.price, m.ask.left);
+    if (m.bid.left > 0) placeMarket(m, m.bidId, 'buy', m.bid.price, m.bid.left);
   }
 
   /**
@@ -331,6 +401,7 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
   function applyQuote(m: Market): void {
     const t = m.quote!;
     m.quote = undefined;
+    m.bookBehind = false;
     const b = m.book;
     b.cancel(m.askId);
     b.cancel(m.bidId);
@@ -338,18 +409,22 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
     const ask = t.askPrice ?? t.lastPrice;
     const bid = Math.min(t.bidPrice ?? t.lastPrice - spec.tick, ask - spec.tick);
     // The ask first, then the bid: the order the strategy's resting orders have always been met in.
-    placeMarket(b, m.askId, 'sell', ask, t.askSize ?? size);
-    placeMarket(b, m.bidId, 'buy', bid, t.bidSize ?? size);
+    placeMarket(m, m.askId, 'sell', ask, t.askSize ?? size);
+    placeMarket(m, m.bidId, 'buy', bid, t.bidSize ?? size);
   }
 
-  function placeMarket(b: OrderBook, id: string, side: 'buy' | 'sell', price: number, qty: number): void {
+  function placeMarket(m: Market, id: string, side: 'buy' | 'sell', price: number, qty: number): void {
     input.id = id;
     input.account = 'market';
     input.side = side;
     input.price = price;
     input.qty = Math.max(1, qty);
     input.tif = 'day';
-    const r = b.submit(input);
+    const r = m.book.submit(input);
+    // What is left of it rests on the book (the strategy's resting orders it met took the rest).
+    const kept = side === 'sell' ? m.ask : m.bid;
+    kept.price = price;
+    kept.left = r.resting;
     for (const f of r.fills) {
       const w = working.find(f.makerId);
       if (w) onFill(w, f.price, f.qty);
@@ -437,6 +512,11 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
     equity,
     logs,
   };
+}
+
+/** A price or size the matching engine takes: a positive safe integer. */
+function isBookable(n: number): boolean {
+  return n > 0 && Number.isSafeInteger(n);
 }
 
 /** Bars replayed as ticks: open, then the extreme nearer the open, the other extreme, close. */

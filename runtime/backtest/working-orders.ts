@@ -1,23 +1,26 @@
 /**
  * The strategy's working orders in a backtest, in the order they were sent. A strategy has a handful at a
  * time while tens of thousands come and go over a replay, so a short array searched by id beats a Map,
- * whose backing store is reallocated as it grows and shrinks between zero and a few entries.
+ * whose backing store is reallocated as it grows and shrinks between zero and a few entries. The array
+ * keeps its slots when orders leave (only its count shrinks): shortening `length` to zero would trim the
+ * backing store, and the next order would allocate a new one, once per order over a replay.
  */
 export class WorkingOrders<T extends { clOrdId: string }> {
-  readonly #list: T[] = [];
+  readonly #slots: Array<T | undefined> = [];
+  #size = 0;
 
   get size(): number {
-    return this.#list.length;
+    return this.#size;
   }
 
   add(order: T): void {
-    this.#list.push(order);
+    this.#slots[this.#size++] = order;
   }
 
   /** The working order with this id, if any. */
   find(clOrdId: string): T | undefined {
-    const list = this.#list;
-    for (let i = 0; i < list.length; i++) if (list[i]!.clOrdId === clOrdId) return list[i];
+    const slots = this.#slots;
+    for (let i = 0; i < this.#size; i++) if (slots[i]!.clOrdId === clOrdId) return slots[i];
     return undefined;
   }
 
@@ -26,16 +29,20 @@ export class WorkingOrders<T extends { clOrdId: string }> {
    * @returns false (and nothing changes) when it was not working
    */
   remove(order: T): boolean {
-    const list = this.#list;
-    const i = list.indexOf(order);
-    if (i < 0) return false;
-    for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j]!;
-    list.length--;
+    const slots = this.#slots;
+    const size = this.#size;
+    let i = 0;
+    while (i < size && slots[i] !== order) i++;
+    if (i === size) return false;
+    for (let j = i + 1; j < size; j++) slots[j - 1] = slots[j];
+    // The freed slot forgets the order, so a finished order is not kept alive by the list.
+    slots[size - 1] = undefined;
+    this.#size = size - 1;
     return true;
   }
 
   /** A copy to iterate while removing. */
   copy(): T[] {
-    return this.#list.slice();
+    return this.#slots.slice(0, this.#size) as T[];
   }
 }

@@ -53,14 +53,14 @@ export function buildReport(r: ReplayRecord): BacktestReport {
   const trades: BacktestTrade[] = [];
   for (let i = 0; i < f.length; i++)
     trades.push({
-      time: iso(f.time[i]!),
-      instrument: f.instrument[i]!,
-      side: f.side[i]!,
-      offset: f.offset[i]!,
-      price: money(f.price[i]!),
-      quantity: f.quantity[i]!,
-      commission: money(f.commission[i]!),
-      realizedPnl: money(f.realizedPnl[i]!),
+      time: iso(f.time(i)),
+      instrument: f.instrument(i),
+      side: f.side(i),
+      offset: f.offset(i),
+      price: money(f.price(i)),
+      quantity: f.quantity(i),
+      commission: money(f.commission(i)),
+      realizedPnl: money(f.realizedPnl(i)),
     });
   const e = r.equity;
   const curve: BacktestReport['equityCurve'] = [];

@@ -9,3 +9,4 @@ export * from './offsets.ts';
 export * from './price.ts';
 export * from './session.ts';
 export * from './spec.ts';
+export * from './trading-day-memo.ts';

@@ -9,7 +9,7 @@
  * (report.ts: PnL curve, maximum drawdown, every trade, in exact decimal strings).
  */
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_AU_SPEC, fee, makeCalendar, splitClose } from '../../common/shfe/index.ts';
+import { DEFAULT_AU_SPEC, fee, makeCalendar, splitClose, tradingDayMemo } from '../../common/shfe/index.ts';
 import { type BookOrderInput, OrderBook } from '../../simulator/matching/index.ts';
 import type { Bar, Fill, Offset, Tick } from '../domain/types.ts';
 import { legLots, PositionBook } from '../oms/positions.ts';
@@ -22,7 +22,7 @@ import type {
   StrategyOrder,
   StrategyPosition,
 } from '../strategy/sdk.ts';
-import { isoTimeFormatter, tradingDayMemo } from './clock.ts';
+import { isoTimeFormatter } from './clock.ts';
 import { OrderRequests, type Queued } from './order-requests.ts';
 import { fillAgainstQuote, type QuoteSide } from './quote-fill.ts';
 import { EquityColumns, FillColumns, type ReplayRecord } from './replay-record.ts';
@@ -102,8 +102,15 @@ function orderUpdate(w: Working): Working {
  * garbage collector would copy each of those objects twice; `join` copies the characters once into one.
  */
 function logLine(time: string, separator: string, message: unknown): string {
-  return [time, separator, typeof message === 'string' ? message : `${message}`].join('');
+  const parts = LOG_LINE_PARTS;
+  parts[0] = time;
+  parts[1] = separator;
+  parts[2] = typeof message === 'string' ? message : `${message}`;
+  return parts.join('');
 }
+
+/** The pieces `logLine` joins, in one array reused for every line (`join` keeps no reference to it). */
+const LOG_LINE_PARTS: string[] = ['', '', ''];
 
 /** Runs one backtest: the replay, then its report. @throws when the module or the parameters are invalid */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeCalendar, tradingDayOf } from '../../common/shfe/index.ts';
-import { isoTimeFormatter, tradingDayMemo } from './clock.ts';
+import { isoTimeFormatter } from './clock.ts';
 
 describe('backtest clock helpers', () => {
   it('formats exactly like Date#toISOString, including repeats, minute edges and odd values', () => {
@@ -11,17 +10,5 @@ describe('backtest clock helpers', () => {
     for (const t of samples) expect(iso(t)).toBe(new Date(t).toISOString());
     expect(iso(-1)).toBe(new Date(-1).toISOString());
     expect(iso(1.5)).toBe(new Date(1.5).toISOString());
-  });
-
-  it('gives the trading day tradingDayOf gives, across day, night and weekend edges', () => {
-    const cal = makeCalendar(['2026-03-04']);
-    const memo = tradingDayMemo(cal);
-    for (let t = Date.UTC(2026, 1, 27, 0, 0, 0); t < Date.UTC(2026, 2, 9, 0, 0, 0); t += 17_000)
-      expect(memo(t)).toBe(tradingDayOf(cal, t));
-    // Every minute's first and last millisecond, in time order and backwards (the memo keeps one answer).
-    const minutes: number[] = [];
-    for (let t = Date.UTC(2026, 1, 26, 0, 0, 0); t < Date.UTC(2026, 2, 12, 0, 0, 0); t += 60_000)
-      minutes.push(t, t + 59_999);
-    for (const t of [...minutes, ...minutes.reverse()]) expect(memo(t)).toBe(tradingDayOf(cal, t));
   });
 });

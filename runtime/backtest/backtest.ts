@@ -166,7 +166,7 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
   };
   // The replay's clock, in an object field: a closure variable holding a non-small number is re-boxed on
   // every assignment (once per tick), a field of an object is updated in place.
-  const clock = { now: ticks[0]?.time ?? 0 };
+  const clock = { now: ticks[0]?.time ?? 0, minuteStart: 0, minuteEnd: Number.NEGATIVE_INFINITY };
   let ids = 0;
   let orders = 0;
   let trading = false;
@@ -450,6 +450,26 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
     equity.add(clock.now, capital + cumRealized + realized - cumCommission - commission + unrealized);
   }
 
+  /**
+   * A tick in another minute than the last: the trading day can change only here (its edges are whole
+   * minutes). Apart from the tick loop, and called too seldom to be compiled into it, so that the first
+   * day roll deoptimises this small function, not the loop.
+   */
+  function newMinute(now: number): void {
+    clock.minuteStart = Math.floor(now / 60_000) * 60_000;
+    clock.minuteEnd = clock.minuteStart + 60_000;
+    const d = dayOf(now);
+    if (d === day) return;
+    if (day !== '') {
+      for (const p of book.all()) {
+        cumRealized += p.realizedPnl;
+        cumCommission += p.commission;
+      }
+      book.rollDay();
+    }
+    day = d;
+  }
+
   // Realized PnL and fees are reset by a day roll, so keep running totals across days.
   let cumRealized = 0;
   let cumCommission = 0;
@@ -463,16 +483,7 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
     const t = ticks[i]!;
     const now = t.time;
     clock.now = now;
-    const d = dayOf(now);
-    if (d !== day) {
-      if (day !== '')
-        for (const p of book.all()) {
-          cumRealized += p.realizedPnl;
-          cumCommission += p.commission;
-        }
-      if (day !== '') book.rollDay();
-      day = d;
-    }
+    if (now >= clock.minuteEnd || now < clock.minuteStart) newMinute(now);
     if (current === undefined || current.instrument !== t.instrument) current = marketOf(t.instrument);
     const market = current;
     onMarketTick(market, t);

@@ -166,7 +166,7 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
   };
   // The replay's clock, in an object field: a closure variable holding a non-small number is re-boxed on
   // every assignment (once per tick), a field of an object is updated in place.
-  const clock = { now: ticks[0]?.time ?? 0, minuteStart: 0, minuteEnd: Number.NEGATIVE_INFINITY };
+  const clock = { now: ticks[0]?.time ?? 0, minuteStart: Number.NaN, minuteEnd: Number.NaN };
   let ids = 0;
   let orders = 0;
   let trading = false;
@@ -483,7 +483,7 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
     const t = ticks[i]!;
     const now = t.time;
     clock.now = now;
-    if (now >= clock.minuteEnd || now < clock.minuteStart) newMinute(now);
+    if (!(now >= clock.minuteStart && now < clock.minuteEnd)) newMinute(now); // (a NaN time: every tick)
     if (current === undefined || current.instrument !== t.instrument) current = marketOf(t.instrument);
     const market = current;
     onMarketTick(market, t);

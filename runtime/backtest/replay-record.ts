@@ -1,38 +1,25 @@
 /**
- * What a replay recorded, before anything is formatted: the fills and the equity samples as plain numbers.
- * The report (report.ts) turns them into decimal strings and ISO times afterwards, so
+ * What a replay recorded, before anything is formatted: the fills and the equity samples as plain numbers,
+ * one array per field. The report (report.ts) turns them into decimal strings and ISO times afterwards, so
  * the replay can be timed without its report, as other engines' replays are (vn.py's `run_backtesting`
- * keeps its trades as objects and computes its statistics in a separate call). Numbers also keep the
- * replay's young generation small: no record object or string per fill while the ticks are flowing.
+ * keeps its trades as objects and computes its statistics in a separate call). Arrays of numbers also keep
+ * the replay's young generation small: no record object or string per fill while the ticks are flowing.
  */
 import type { Offset } from '../domain/types.ts';
 
-/** Numbers kept per fill, in this order. */
-const TIME = 0;
-const PRICE = 1;
-const QUANTITY = 2;
-const COMMISSION = 3;
-const REALIZED = 4;
-/** Instrument, side and offset as one number: index of the instrument × 8 + side × 4 + offset. */
-const KIND = 5;
-const STRIDE = 6;
-
-const SIDES: ReadonlyArray<'buy' | 'sell'> = ['buy', 'sell'];
-const OFFSETS: readonly Offset[] = ['open', 'close', 'close-today', 'close-yesterday'];
-
-/**
- * The strategy's fills, in the order they happened. Money in fen, times in epoch milliseconds. Every
- * field is a number in one typed array (the strings are coded: few instruments, two sides, four
- * offsets), grown by doubling: its memory is outside the garbage-collected heap, so neither the fills
- * nor the copies left behind by growing are copied by the collector, as they were in eight arrays.
- */
+/** The strategy's fills, in the order they happened. Money in fen, times in epoch milliseconds. */
 export class FillColumns {
-  #numbers = new Float64Array(STRIDE * 1024);
-  #length = 0;
-  readonly #instruments: string[] = [];
+  readonly time: number[] = [];
+  readonly instrument: string[] = [];
+  readonly side: Array<'buy' | 'sell'> = [];
+  readonly offset: Offset[] = [];
+  readonly price: number[] = [];
+  readonly quantity: number[] = [];
+  readonly commission: number[] = [];
+  readonly realizedPnl: number[] = [];
 
   get length(): number {
-    return this.#length;
+    return this.time.length;
   }
 
   add(
@@ -45,56 +32,14 @@ export class FillColumns {
     commission: number,
     realizedPnl: number,
   ): void {
-    const at = this.#length * STRIDE;
-    if (at === this.#numbers.length) {
-      const grown = new Float64Array(this.#numbers.length * 2);
-      grown.set(this.#numbers);
-      this.#numbers = grown;
-    }
-    const o = OFFSETS.indexOf(offset);
-    if (o < 0) throw new RangeError(`unknown offset ${offset}`);
-    let i = this.#instruments.indexOf(instrument);
-    if (i < 0) i = this.#instruments.push(instrument) - 1;
-    const n = this.#numbers;
-    n[at + TIME] = time;
-    n[at + PRICE] = price;
-    n[at + QUANTITY] = quantity;
-    n[at + COMMISSION] = commission;
-    n[at + REALIZED] = realizedPnl;
-    n[at + KIND] = i * 8 + (side === 'buy' ? 0 : 4) + o;
-    this.#length++;
-  }
-
-  time(i: number): number {
-    return this.#numbers[i * STRIDE + TIME]!;
-  }
-
-  price(i: number): number {
-    return this.#numbers[i * STRIDE + PRICE]!;
-  }
-
-  quantity(i: number): number {
-    return this.#numbers[i * STRIDE + QUANTITY]!;
-  }
-
-  commission(i: number): number {
-    return this.#numbers[i * STRIDE + COMMISSION]!;
-  }
-
-  realizedPnl(i: number): number {
-    return this.#numbers[i * STRIDE + REALIZED]!;
-  }
-
-  instrument(i: number): string {
-    return this.#instruments[Math.floor(this.#numbers[i * STRIDE + KIND]! / 8)]!;
-  }
-
-  side(i: number): 'buy' | 'sell' {
-    return SIDES[Math.floor(this.#numbers[i * STRIDE + KIND]! / 4) % 2]!;
-  }
-
-  offset(i: number): Offset {
-    return OFFSETS[this.#numbers[i * STRIDE + KIND]! % 4]!;
+    this.time.push(time);
+    this.instrument.push(instrument);
+    this.side.push(side);
+    this.offset.push(offset);
+    this.price.push(price);
+    this.quantity.push(quantity);
+    this.commission.push(commission);
+    this.realizedPnl.push(realizedPnl);
   }
 }
 

@@ -83,14 +83,14 @@ function tradesOf(f: FillColumns): BacktestTrade[] {
   const trades: BacktestTrade[] = [];
   for (let i = 0; i < f.length; i++)
     trades.push({
-      time: iso(f.time(i)),
-      instrument: f.instrument(i),
-      side: f.side(i),
-      offset: f.offset(i),
-      price: money(f.price(i)),
-      quantity: f.quantity(i),
-      commission: money(f.commission(i)),
-      realizedPnl: money(f.realizedPnl(i)),
+      time: iso(f.time[i]!),
+      instrument: f.instrument[i]!,
+      side: f.side[i]!,
+      offset: f.offset[i]!,
+      price: money(f.price[i]!),
+      quantity: f.quantity[i]!,
+      commission: money(f.commission[i]!),
+      realizedPnl: money(f.realizedPnl[i]!),
     });
   return trades;
 }

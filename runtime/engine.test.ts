@@ -133,6 +133,47 @@ describe('engine', () => {
     journal.close();
   });
 
+  it('the account shows one snapshot: the counter margin, not a local estimate beside an older balance', async () => {
+    const { engine, gateway, journal } = setup();
+    gateway.funds = { ...gateway.funds, time: T };
+    await engine.start();
+    await until(() => engine.account().available !== '0.00');
+    expect(engine.account()).toMatchObject({ margin: '0.00' });
+    gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: T, lastPrice: 61200, volume: 1 } });
+    const req = {
+      instrument: 'au2606',
+      side: 'buy' as const,
+      offset: 'open' as const,
+      price: '612.00',
+      quantity: 1,
+    };
+    expect(await engine.submitOrder(req, trader)).toMatchObject({ ok: true });
+    const o = gateway.sent[0]!;
+    gateway.emit({
+      type: 'execution',
+      report: {
+        execType: 'trade',
+        clOrdId: o.clOrdId,
+        orderId: 'V1',
+        execId: 'T1',
+        status: 'filled',
+        instrument: o.instrument,
+        side: o.side,
+        quantity: 1,
+        cumQty: 1,
+        leavesQty: 0,
+        lastQty: 1,
+        lastPx: 61200,
+        time: T,
+      },
+    });
+    expect(engine.positions()).toHaveLength(1);
+    // The counter has not reported since the fill: its snapshot (flat, margin 0) stands until it does.
+    expect(engine.account()).toMatchObject({ margin: '0.00', balance: engine.account().available });
+    await engine.stop();
+    journal.close();
+  });
+
   it('the sample strategy trades through the engine and sees its fill', async () => {
     const { engine, gateway, journal, events, advance, now } = setup([
       { name: 'ema', file: EMA, instruments: ['au2606'], params: { fast: 2, slow: 4, useTicks: true } },

@@ -196,7 +196,9 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       currency: 'CNY',
       balance: formatDecimal2(f.balance),
       available: formatDecimal2(f.available),
-      margin: formatDecimal2(f.margin || t.margin),
+      // One source per snapshot: the counter's figures once it has reported (a flat account's margin is 0), the
+      // local estimate only before that — mixing them showed a margin next to a balance from before the fill.
+      margin: formatDecimal2(f.time ? f.margin : t.margin),
       realizedPnl: formatDecimal2(t.realized),
       unrealizedPnl: formatDecimal2(t.unrealized),
       commission: formatDecimal2(t.commission),

@@ -78,6 +78,29 @@ function getJson<T>(args: string[]): T | undefined {
   return r.code === 0 ? (JSON.parse(r.stdout) as T) : undefined;
 }
 
+/**
+ * Helm upgrades by merging, so fields another writer added to the operator Deployment survive it — the e2e suite
+ * deploys the operator with only the TradingPlatform controller, for one. A Deployment written by anyone but Helm
+ * (and the controller-manager's status) is deleted first, so the chart creates exactly its own.
+ */
+function dropForeignOperatorDeployment(note: Sink): void {
+  const dep = getJson<{ metadata: { managedFields?: Array<{ manager?: string }> } }>([
+    '-n',
+    'aurum-system',
+    'get',
+    'deployment',
+    'aurum-operator',
+    '--show-managed-fields',
+  ]);
+  const foreign = [...new Set((dep?.metadata.managedFields ?? []).map((f) => f.manager ?? '?'))].filter(
+    (m) => m !== 'helm' && m !== 'kube-controller-manager',
+  );
+  if (!foreign.length) return;
+  note(`the operator Deployment was also written by ${foreign.join(', ')}: recreating it from the chart`);
+  const r = kubectl(['-n', 'aurum-system', 'delete', 'deployment', 'aurum-operator', '--wait=true']);
+  if (r.code !== 0) throw new DemoError(r.stderr.trim());
+}
+
 function secretData(name: string): Record<string, string> | undefined {
   const s = getJson<{ data?: Record<string, string> }>(['-n', NS, 'get', 'secret', name]);
   if (!s) return undefined;
@@ -119,6 +142,7 @@ const upSteps: Step[] = [
     title: 'Helm chart charts/aurum with the counter simulator',
     run: (n) => {
       n(`helm: ${ensureHelm(n)}`);
+      dropForeignOperatorDeployment(n);
       installChart({
         kubeconfig,
         kubectl: kubectlPath(),

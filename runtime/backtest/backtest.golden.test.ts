@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Bar, Tick } from '../domain/types.ts';
+import type { Tick } from '../domain/types.ts';
 import { type BacktestOptions, type BacktestReport, runBacktest } from './backtest.ts';
 import { syntheticChannelBars, syntheticTicks } from './synthetic.ts';
 

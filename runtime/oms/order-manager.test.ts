@@ -248,7 +248,9 @@ describe('OrderManager', () => {
       o.clOrdId,
       exec(o, { execType: 'status', status: 'filled', cumQty: 2, leavesQty: 0, avgPx: 61200 }),
     );
-    gw.positions = [{ instrument: 'au2606', longToday: 2, longYesterday: 0, shortToday: 0, shortYesterday: 0 }];
+    gw.positions = [
+      { instrument: 'au2606', longToday: 2, longYesterday: 0, shortToday: 0, shortYesterday: 0 },
+    ];
     await oms.reconcile();
     expect(oms.get(o.clOrdId)).toMatchObject({ status: 'filled', filledQuantity: 2 });
     // The counter resends the two fills it reported while we were away, under their own ExecIDs.

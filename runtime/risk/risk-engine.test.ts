@@ -181,6 +181,16 @@ describe('risk engine', () => {
     expect(r.checkOrder(buy(), ctx({ now: T + 5000 })).alerts).toEqual([]);
   });
 
+  it('duplicate check: the window is measured from the latest identical order, also after a clock step back', () => {
+    const r = engine();
+    r.checkOrder(buy(), ctx({ now: T + 900 }));
+    r.checkOrder(buy(), ctx({ now: T })); // the clock stepped back: the later stamp still counts
+    expect(r.checkOrder(buy(), ctx({ now: T + 1800 })).alerts.map((a) => a.code)).toEqual([
+      'DUPLICATE_ORDER',
+    ]);
+    expect(r.checkOrder(buy(), ctx({ now: T + 2900 })).alerts).toEqual([]);
+  });
+
   it('checklist: emergency pause refuses new orders (with the reason) but not cancels; resume restores', () => {
     const r = engine();
     r.pause('investor pressed the red button');

@@ -58,6 +58,15 @@ const until = async (cond: () => boolean, ms = 20_000) => {
   }
 };
 
+/** One lot bought at 612.00 by hand, as the API would submit it. */
+const manualBuy = {
+  instrument: 'au2606',
+  side: 'buy' as const,
+  offset: 'open' as const,
+  price: '612.00',
+  quantity: 1,
+};
+
 describe('engine', () => {
   it('is ready only when the counter is logged on and the journal open', async () => {
     const { engine, gateway, journal } = setup();
@@ -80,13 +89,7 @@ describe('engine', () => {
     await engine.start();
     await until(() => engine.account().available !== '0.00');
     gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: T, lastPrice: 61200, volume: 1 } });
-    const req = {
-      instrument: 'au2606',
-      side: 'buy' as const,
-      offset: 'open' as const,
-      price: '612.00',
-      quantity: 1,
-    };
+    const req = manualBuy;
     expect(await engine.submitOrder(req, viewer)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await engine.submitOrder({ ...req, price: '612.01' }, trader)).toMatchObject({
       ok: false,
@@ -140,13 +143,7 @@ describe('engine', () => {
     await until(() => engine.account().available !== '0.00');
     expect(engine.account()).toMatchObject({ margin: '0.00' });
     gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: T, lastPrice: 61200, volume: 1 } });
-    const req = {
-      instrument: 'au2606',
-      side: 'buy' as const,
-      offset: 'open' as const,
-      price: '612.00',
-      quantity: 1,
-    };
+    const req = manualBuy;
     expect(await engine.submitOrder(req, trader)).toMatchObject({ ok: true });
     const o = gateway.sent[0]!;
     gateway.emit({

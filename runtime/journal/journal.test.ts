@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -118,5 +118,43 @@ describe('Journal', () => {
       ['X-4', 'X-3'],
     ]);
     k.close();
+  });
+
+  describe('WAL checkpoints', () => {
+    /** Commits ~1,500 pages of events: more than SQLite's inline threshold (1,000), fewer than the fallback. */
+    const fill = (j: ReturnType<typeof openJournal>) => {
+      for (let i = 0; i < 500; i++) j.tx(() => j.append('pad', { i, pad: 'x'.repeat(3000) }));
+    };
+    const until = async (ok: () => boolean, ms: number) => {
+      const end = Date.now() + ms;
+      while (!ok() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      return ok();
+    };
+
+    it('copies committed pages into the database on a thread of its own, then leaves no WAL at close', async () => {
+      const p = tmp();
+      const j = openJournal(p);
+      const before = statSync(p).size;
+      fill(j);
+      // The committing connection no longer checkpoints at 1,000 pages: only the background thread can
+      // have grown the database file by the ~1.5 MB of pages the commits put in the WAL.
+      expect(await until(() => statSync(p).size > before + 1_000_000, 10_000)).toBe(true);
+      expect(j.events(0, 1_000)).toHaveLength(500);
+      j.close();
+      expect(existsSync(`${p}-wal`)).toBe(false);
+      const k = openJournal(p);
+      expect(k.events(0, 1_000)).toHaveLength(500);
+      k.close();
+    });
+
+    it('inline, as SQLite does by default: the commit that crosses 1,000 pages checkpoints', () => {
+      const p = tmp();
+      const j = openJournal(p, { checkpoints: 'inline' });
+      const before = statSync(p).size;
+      fill(j);
+      expect(statSync(p).size).toBeGreaterThan(before + 1_000_000);
+      j.close();
+      expect(existsSync(`${p}-wal`)).toBe(false);
+    });
   });
 });

@@ -24,6 +24,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { ClOrdId, Fill, Order } from '../domain/types.ts';
+import {
+  BackgroundCheckpointer,
+  FALLBACK_CHECKPOINT_PAGES,
+  INLINE_CHECKPOINT_PAGES,
+} from './checkpointer.ts';
 
 /** One journal record, as read back. */
 export interface JournalEvent {
@@ -40,6 +45,11 @@ export interface JournalOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Clock, default Date.now. */
   now?: () => number;
+  /**
+   * Where WAL checkpoints run: `background` (default for a file: a thread of their own, see
+   * checkpointer.ts) or `inline` (SQLite's default: in whichever commit crosses its threshold).
+   */
+  checkpoints?: 'background' | 'inline';
 }
 
 const SCHEMA = `
@@ -61,6 +71,7 @@ export class Journal {
   readonly #prefix: string;
   #open = true;
   readonly #stmts;
+  readonly #checkpointer: BackgroundCheckpointer | undefined;
 
   constructor(path: string, opts: JournalOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -83,6 +94,12 @@ export class Journal {
       .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
       .run('bootEpoch', String(epoch));
     this.#db.exec(`PRAGMA synchronous=${opts.synchronous ?? 'NORMAL'}`);
+    if (path !== ':memory:' && (opts.checkpoints ?? 'background') === 'background') {
+      this.#db.exec(`PRAGMA wal_autocheckpoint=${FALLBACK_CHECKPOINT_PAGES}`);
+      this.#checkpointer = new BackgroundCheckpointer(path, () => {
+        if (this.#open) this.#db.exec(`PRAGMA wal_autocheckpoint=${INLINE_CHECKPOINT_PAGES}`);
+      });
+    }
     this.#prefix = `${prefix}-${epoch.toString(36).toUpperCase()}-`;
     this.#stmts = {
       getMeta,
@@ -225,6 +242,8 @@ export class Journal {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
+    // The checkpointer's connection first, so that closing this last one checkpoints and removes the WAL.
+    this.#checkpointer?.stop();
     this.#db.close();
   }
 }

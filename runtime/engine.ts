@@ -92,12 +92,21 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   const host = new StrategyHost({
     journal,
     uploadDir: join(dirname(config.journal.path), 'strategies'),
-    submit: (strategy, req, persistState, trigger) => {
+    submit: (strategy, requests) => {
       // The trigger (the tick the order was sent for) rides in the intent, so the journal's riskAccepted /
       // riskRejected record of the order says which tick caused it, at no extra write.
-      const r = oms.submit({ ...req, origin: strategy, ...(trigger ? { trigger } : {}) }, persistState);
-      if (r.ok) metrics.orders.inc({ origin: 'strategy' });
-      else {
+      const results = oms.submitAll(
+        requests.map(({ order: req, persistState, trigger }) => ({
+          intent: { ...req, origin: strategy, ...(trigger ? { trigger } : {}) },
+          ...(persistState ? { alsoJournal: persistState } : {}),
+        })),
+      );
+      results.forEach((r, i) => {
+        if (r.ok) {
+          metrics.orders.inc({ origin: 'strategy' });
+          return;
+        }
+        const req = requests[i]!.order;
         metrics.riskRejections.inc({ code: r.code });
         host.log(strategy, 'warn', `order refused: ${r.code}: ${r.message}`);
         // The strategy hears of its refused order as of any other (vn.py sends a REJECTED order too): a
@@ -114,7 +123,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
           status: 'rejected',
           text: `${r.code}: ${r.message}`,
         });
-      }
+      });
     },
     cancelAll: (strategy) => {
       oms.cancelAll(undefined, strategy);

@@ -313,6 +313,73 @@ describe('OrderManager', () => {
     expect(tx).toHaveBeenCalledTimes(1); // nothing more after the hand-over either
   });
 
+  it("a reversal's orders cost one commit: each is checked against the ones before it, all durable before the first is sent", async () => {
+    const { gw, oms, journal } = setup();
+    await oms.refreshFunds();
+    const tx = vi.spyOn(journal, 'tx');
+    const atSend: Array<{ commits: number; durable: Array<string | undefined>; ordersToday?: number }> = [];
+    const send = gw.sendOrder.bind(gw);
+    gw.sendOrder = (o) => {
+      atSend.push({
+        commits: tx.mock.calls.length,
+        durable: journal.orders().map((x) => x.status),
+        ordersToday: journal.get<{ ordersToday: number }>('risk:counters')?.ordersToday,
+      });
+      send(o);
+    };
+    const results = oms.submitAll([
+      { intent: buy, alsoJournal: () => journal.set('strategy:s:state', { n: 1 }) },
+      // Would trade with the buy just accepted: refused, which it can only be if it sees that order working.
+      {
+        intent: { ...buy, side: 'sell', price: 61180 },
+        alsoJournal: () => journal.set('strategy:s:state', { n: 2 }),
+      },
+      { intent: { ...buy, price: 61180, quantity: 1 } },
+    ]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'SELF_TRADE', 'ok']);
+    expect(tx).toHaveBeenCalledTimes(1);
+    expect(atSend).toEqual([
+      { commits: 1, durable: ['pendingNew', 'pendingNew'], ordersToday: 2 },
+      { commits: 1, durable: ['pendingNew', 'pendingNew'], ordersToday: 2 },
+    ]);
+    expect(gw.sent.map((o) => [o.side, o.price, o.quantity])).toEqual([
+      ['buy', 61200, 3],
+      ['buy', 61180, 1],
+    ]);
+    expect(journal.get('strategy:s:state')).toEqual({ n: 2 });
+    expect(journal.events().map((e) => e.kind)).toEqual([
+      'riskAccepted',
+      'orderNew',
+      'riskRejected',
+      'riskAccepted',
+      'orderNew',
+    ]);
+  });
+
+  it('when the commit of several orders fails, none is sent and none is left working', async () => {
+    const { gw, oms, journal } = setup();
+    await oms.refreshFunds();
+    expect(() =>
+      oms.submitAll([
+        { intent: buy },
+        {
+          intent: { ...buy, price: 61180 },
+          alsoJournal: () => {
+            throw new Error('disk full');
+          },
+        },
+      ]),
+    ).toThrow('disk full');
+    expect(gw.sent).toEqual([]);
+    expect(oms.workingOrders()).toEqual([]);
+    expect(oms.orders()).toEqual([]);
+    expect(journal.orders()).toEqual([]);
+    // Nothing half-done stays behind: the next order goes through as usual.
+    expect(oms.submit(buy).ok).toBe(true);
+    expect(gw.sent).toHaveLength(1);
+    expect(oms.workingOrders()).toHaveLength(1);
+  });
+
   it('a cancel costs one commit, writes only its own cancel entry, and counts it before it is sent', async () => {
     const { gw, oms, journal } = setup();
     await oms.refreshFunds();

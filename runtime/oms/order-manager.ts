@@ -198,17 +198,65 @@ export class OrderManager {
    *   state the order came from), so one fsync covers both
    */
   submit(intent: OrderIntent, alsoJournal?: () => void): OmsResult<Order[]> {
+    return this.submitAll([{ intent, ...(alsoJournal ? { alsoJournal } : {}) }])[0]!;
+  }
+
+  /**
+   * {@link submit} for several intents decided together (a strategy reversing its position asks for the
+   * close and the new entry in one callback): each is risk-checked in turn, seeing the orders accepted
+   * before it as working and counted, then every decision is committed in ONE transaction and only then
+   * are the accepted orders handed to the gateway, in order. Write-ahead as for one order; the second order
+   * of a reversal no longer waits for a commit of its own. If the commit fails, nothing was sent and the
+   * staged orders are forgotten.
+   * @returns one result per intent, in order
+   */
+  submitAll(
+    items: ReadonlyArray<{ intent: OrderIntent; alsoJournal?: () => void }>,
+  ): Array<OmsResult<Order[]>> {
+    const { journal, gateway } = this.#d;
+    const results: Array<OmsResult<Order[]>> = [];
+    const alerts: Alert[] = [];
+    const staged: Order[] = [];
+    try {
+      journal.tx(() => {
+        for (const { intent, alsoJournal } of items) {
+          alsoJournal?.();
+          const r = this.#decide(intent, alerts);
+          results.push(r);
+          if (r.ok) staged.push(...r.value);
+        }
+        if (staged.length > 0) this.#journalRiskCounters();
+      });
+    } catch (e) {
+      for (const o of staged) this.#unput(o);
+      throw e;
+    }
+    this.#emitAlerts(alerts);
+    for (const o of staged) {
+      try {
+        gateway.sendOrder(o);
+      } catch (e) {
+        // Nothing was written to the wire: close it here, durably, with the reason.
+        this.#apply(o, 'rejected', `not sent: ${(e as Error).message}`);
+        continue;
+      }
+      this.#d.onEvent({ type: 'order', order: o });
+    }
+    return results;
+  }
+
+  /**
+   * One intent's decision, inside the caller's transaction: journals the refusal, or the acceptance and its
+   * orders (registered as working at once, so that the next intent of the same batch sees them).
+   */
+  #decide(intent: OrderIntent, alerts: Alert[]): OmsResult<Order[]> {
     const { journal, risk, gateway } = this.#d;
     const now = this.#d.now();
-    const ctx = this.riskContext(intent.instrument);
-    const decision = risk.checkOrder(intent, ctx);
+    const decision = risk.checkOrder(intent, this.riskContext(intent.instrument));
     const refused = (code: ErrorCode, message: string): OmsResult<Order[]> => {
-      journal.tx(() => {
-        alsoJournal?.();
-        for (const a of decision.alerts) journal.append('alert', a);
-        journal.append('riskRejected', { intent, code, message });
-      });
-      this.#emitAlerts(decision.alerts);
+      for (const a of decision.alerts) journal.append('alert', a);
+      alerts.push(...decision.alerts);
+      journal.append('riskRejected', { intent, code, message });
       return { ok: false, code, message };
     };
     if (!decision.ok) return refused(decision.code, decision.message);
@@ -222,47 +270,32 @@ export class OrderManager {
       return refused(r.code, r.message);
     }
     // Counted before the commit so the counters in it include these orders (see the module comment).
-    const alerts = [...decision.alerts];
-    for (const _ of legs) alerts.push(...risk.orderSent(now));
-    const orders = journal.tx(() => {
-      alsoJournal?.();
-      for (const a of alerts) journal.append('alert', a);
-      journal.append('riskAccepted', { intent });
-      const made = legs.map(([offset, quantity]) => {
-        const o: Order = {
-          clOrdId: journal.nextClOrdId(),
-          instrument: intent.instrument,
-          side: intent.side,
-          offset,
-          price: intent.price,
-          quantity,
-          filledQuantity: 0,
-          filledNotional: 0,
-          status: 'pendingNew',
-          timeInForce: intent.timeInForce ?? 'day',
-          origin: intent.origin,
-          createdAt: now,
-          updatedAt: now,
-        };
-        journal.saveOrder(o, 'orderNew');
-        return o;
-      });
-      this.#journalRiskCounters();
-      return made;
-    });
-    this.#emitAlerts(alerts);
-    for (const o of orders) {
+    const mine = [...decision.alerts];
+    for (const _ of legs) mine.push(...risk.orderSent(now));
+    for (const a of mine) journal.append('alert', a);
+    alerts.push(...mine);
+    journal.append('riskAccepted', { intent });
+    const made = legs.map(([offset, quantity]) => {
+      const o: Order = {
+        clOrdId: journal.nextClOrdId(),
+        instrument: intent.instrument,
+        side: intent.side,
+        offset,
+        price: intent.price,
+        quantity,
+        filledQuantity: 0,
+        filledNotional: 0,
+        status: 'pendingNew',
+        timeInForce: intent.timeInForce ?? 'day',
+        origin: intent.origin,
+        createdAt: now,
+        updatedAt: now,
+      };
+      journal.saveOrder(o, 'orderNew');
       this.#put(o);
-      try {
-        gateway.sendOrder(o);
-      } catch (e) {
-        // Nothing was written to the wire: close it here, durably, with the reason.
-        this.#apply(o, 'rejected', `not sent: ${(e as Error).message}`);
-        continue;
-      }
-      this.#d.onEvent({ type: 'order', order: o });
-    }
-    return { ok: true, value: orders };
+      return o;
+    });
+    return { ok: true, value: made };
   }
 
   /** Splits a close by today's and yesterday's free lots (today first). */
@@ -482,6 +515,12 @@ export class OrderManager {
   #put(o: Order): void {
     this.#orders.set(o.clOrdId, o);
     this.#working.track(o);
+  }
+
+  /** Forgets an order whose journal commit failed (it was never sent). */
+  #unput(o: Order): void {
+    this.#orders.delete(o.clOrdId);
+    this.#working.track({ ...o, status: 'rejected' });
   }
 
   /** Settles an order from the counter's status answer (reconciliation). */

@@ -17,13 +17,23 @@ function setup(journal?: Journal, watchdogMs = 1000, busyPoll = false) {
   const j = journal ?? openJournal(join(dir, 'j.db'));
   const orders: Array<{ strategy: string; order: OrderRequest; trigger?: OrderTrigger }> = [];
   const cancels: string[] = [];
+  const batches: number[] = [];
   const host = new StrategyHost({
     journal: j,
     uploadDir: join(dir, 'uploads'),
-    submit: (strategy, order, persistState, trigger) => {
-      j.tx(() => persistState?.());
-      expect(host.submitting()).toEqual({ strategy, ...(trigger ? { trigger } : {}) });
-      orders.push({ strategy, order, ...(trigger ? { trigger } : {}) });
+    submit: (strategy, requests) => {
+      j.tx(() => {
+        for (const r of requests) r.persistState?.();
+      });
+      for (const { order, trigger } of requests) {
+        expect(host.submitting()).toEqual({
+          strategy,
+          ...(requests[0]!.trigger ? { trigger: requests[0]!.trigger } : {}),
+        });
+        expect(trigger).toEqual(requests[0]!.trigger);
+        orders.push({ strategy, order, ...(trigger ? { trigger } : {}) });
+      }
+      batches.push(requests.length);
     },
     cancelAll: (s) => cancels.push(s),
     positionsOf: () => ({}),
@@ -36,7 +46,7 @@ function setup(journal?: Journal, watchdogMs = 1000, busyPoll = false) {
     if (!journal) j.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { host, orders, cancels, journal: j, dir };
+  return { host, orders, cancels, batches, journal: j, dir };
 }
 
 const until = async (cond: () => boolean, ms = 20_000) => {
@@ -201,6 +211,25 @@ describe('StrategyHost', () => {
       expect((await host.setParams('trig', {})).ok).toBe(true);
       expect(host.submitting()).toBeUndefined();
     });
+
+  it('orders sent one after another for the same tick reach the engine together, in order, with their tick', async () => {
+    const { host, orders, batches } = setup();
+    const code = `export default {
+      onTick(ctx, t) { if (t.lastPrice === 61202) { ctx.sell(t.lastPrice, 1); ctx.short(t.lastPrice, 2); ctx.log('reversed'); } },
+    }`;
+    expect((await host.upload('rev', code, ['au2606'])).ok).toBe(true);
+    await host.start('rev');
+    host.dispatchTick(tick(61200, 2000));
+    host.dispatchTick(tick(61202, 2001));
+    // Whether the engine's spin caught the answer or not, both orders are queued by the time it reads one.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    await until(() => orders.length === 2);
+    expect(batches).toEqual([2]);
+    expect(orders.map((o) => [o.order.side, o.order.offset, o.order.quantity, o.trigger?.lane])).toEqual([
+      ['sell', 'close', 1, 2],
+      ['sell', 'open', 2, 2],
+    ]);
+  });
 
   it('busy-polling keeps the isolation: a throw and an endless loop stop only their strategy', async () => {
     const { host, orders } = setup(undefined, 300, true);

@@ -35,17 +35,27 @@ export interface StrategyDefinition {
   source: 'configMap' | 'upload';
 }
 
+/** One order a strategy asked for, as handed to the engine. */
+export interface StrategyOrderRequest {
+  order: OrderRequest;
+  /** Writes the strategy state the order came from; call inside the transaction journaling the order. */
+  persistState?: () => void;
+  /** The tick the order was sent for (when sent from onTick). */
+  trigger?: OrderTrigger;
+}
+
 /** Dependencies and limits of a {@link StrategyHost}. */
 export interface StrategyHostOptions {
   journal: Journal;
   /** Where uploaded modules are stored (on the pod's volume). */
   uploadDir: string;
   /**
-   * A strategy asked for an order. `persistState`, when given, must be called inside the transaction that
-   * journals the decision (it writes the strategy state the order came from). `trigger`: the tick the order
-   * was sent for (when sent from onTick).
+   * A strategy asked for orders: one, or several sent one after another for the same tick (a reversal's
+   * close and new entry), which the engine journals in one transaction before handing them over in order.
+   * Each `persistState`, when given, must be called inside that transaction (it writes the strategy state
+   * the order came from).
    */
-  submit: (strategy: string, order: OrderRequest, persistState?: () => void, trigger?: OrderTrigger) => void;
+  submit: (strategy: string, requests: readonly StrategyOrderRequest[]) => void;
   /** A strategy asked to cancel all its working orders. */
   cancelAll: (strategy: string) => void;
   /** Net lots built by the strategy's own fills (restored on start). */
@@ -378,10 +388,31 @@ export class StrategyHost {
     return this.#entries.get(name)?.run?.lane.conflated();
   }
 
-  /** Handles the worker's answers already queued, synchronously (an order it sent for the last tick). */
-  #takeReplies(e: Entry, run: Running): void {
-    for (let m = receiveMessageOnPort(run.reply); m && e.run === run; m = receiveMessageOnPort(run.reply))
-      this.#onMessage(e, run, m.message as FromWorker);
+  /**
+   * Handles the worker's answers already queued, synchronously (the orders it sent for the last tick).
+   * Consecutive orders for the same tick go to the engine together (see `submit`).
+   */
+  #takeReplies(e: Entry, run: Running, first?: FromWorker): void {
+    let orders: OrderMessage[] = [];
+    let next = first ?? (receiveMessageOnPort(run.reply)?.message as FromWorker | undefined);
+    for (
+      ;
+      next !== undefined && e.run === run;
+      next = receiveMessageOnPort(run.reply)?.message as FromWorker | undefined
+    ) {
+      const msg = next;
+      if (msg.type === 'order' && (orders.length === 0 || sameTrigger(orders[0]!, msg))) {
+        orders.push(msg);
+        continue;
+      }
+      if (orders.length > 0) {
+        this.#submit(e, run, orders);
+        orders = [];
+      }
+      if (msg.type === 'order') orders.push(msg);
+      else this.#onMessage(e, run, msg);
+    }
+    if (orders.length > 0 && e.run === run) this.#submit(e, run, orders);
   }
 
   dispatchBar(bar: StrategyBar): void {
@@ -428,7 +459,10 @@ export class StrategyHost {
       timers: new Map(),
     };
     e.run = run;
-    run.reply.on('message', (m: FromWorker) => this.#onMessage(e, run, m));
+    // An order read here (its tick's spin was over) takes the orders queued right behind it along.
+    run.reply.on('message', (m: FromWorker) =>
+      m.type === 'order' ? this.#takeReplies(e, run, m) : this.#onMessage(e, run, m),
+    );
     worker.stdout.on('data', (d: Buffer) => this.#log(e, 'info', d.toString().trimEnd()));
     worker.stderr.on('data', (d: Buffer) => this.#log(e, 'warn', d.toString().trimEnd()));
     worker.on('error', (err: Error & { code?: string }) => {
@@ -462,23 +496,9 @@ export class StrategyHost {
         if (!p?.resolve) this.#fail(e, msg);
         return;
       }
-      case 'order': {
-        // The state the order came from is durable before the order exists: committed in the same
-        // transaction as the order (one fsync), or on its own if the strategy is no longer running.
-        const state = m.state ?? run.dirtyState;
-        run.dirtyState = undefined;
-        const name = e.def.name;
-        const persist = state ? () => this.#o.journal.setJson(`strategy:${name}:state`, state) : undefined;
-        if (e.state === 'running') {
-          this.#submitting = { strategy: name, ...(m.trigger ? { trigger: m.trigger } : {}) };
-          try {
-            this.#o.submit(name, m.order, persist, m.trigger);
-          } finally {
-            this.#submitting = undefined;
-          }
-        } else if (state) this.#saveState(name, state);
+      case 'order':
+        this.#submit(e, run, [m]);
         return;
-      }
       case 'cancelAll':
         this.#o.cancelAll(e.def.name);
         return;
@@ -499,6 +519,39 @@ export class StrategyHost {
         return;
       case 'described':
         return;
+    }
+  }
+
+  /**
+   * Hands orders of one strategy to the engine. The state each came from is durable before the order
+   * exists: committed in the same transaction as the orders (one fsync), or on its own if the strategy
+   * is no longer running.
+   */
+  #submit(e: Entry, run: Running, messages: readonly OrderMessage[]): void {
+    const name = e.def.name;
+    const requests: StrategyOrderRequest[] = [];
+    let stateOnly: string | undefined;
+    for (const m of messages) {
+      const state = m.state ?? run.dirtyState;
+      run.dirtyState = undefined;
+      if (e.state !== 'running') {
+        stateOnly = state ?? stateOnly;
+        continue;
+      }
+      requests.push({
+        order: m.order,
+        ...(state ? { persistState: () => this.#o.journal.setJson(`strategy:${name}:state`, state) } : {}),
+        ...(m.trigger ? { trigger: m.trigger } : {}),
+      });
+    }
+    if (stateOnly) this.#saveState(name, stateOnly);
+    if (requests.length === 0) return;
+    const trigger = requests[0]!.trigger;
+    this.#submitting = { strategy: name, ...(trigger ? { trigger } : {}) };
+    try {
+      this.#o.submit(name, requests);
+    } finally {
+      this.#submitting = undefined;
     }
   }
 
@@ -661,3 +714,10 @@ export class StrategyHost {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+type OrderMessage = Extract<FromWorker, { type: 'order' }>;
+
+/** Both sent for the same tick (or both not from onTick). */
+function sameTrigger(a: OrderMessage, b: OrderMessage): boolean {
+  return a.trigger?.lane === b.trigger?.lane && a.trigger?.time === b.trigger?.time;
+}

@@ -2,6 +2,7 @@
  * Aurum's replay speed: the runtime's own backtester (runtime/backtest) running the sample strategy
  * in-process over the benchmark ticks as fast as it can, with its matching engine filling the orders.
  */
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { replayBacktest } from '../../runtime/backtest/backtest.ts';
 import { buildReport } from '../../runtime/backtest/report.ts';
@@ -55,4 +56,27 @@ export async function replayAurum(ticks: Tick[], fast: number, slow: number): Pr
     orders: report.summary.orders,
     fills: report.summary.trades,
   };
+}
+
+const CHILD = new URL('./aurum-replay-child.ts', import.meta.url).pathname;
+
+/**
+ * {@link replayAurum} over a tick file, in a fresh Node process (aurum-replay-child.ts) run with the same
+ * Node binary and no extra flags, the way the Python peers each run in a process of their own.
+ */
+export function replayAurumInOwnProcess(
+  file: string,
+  fast: number,
+  slow: number,
+  timeoutMs = 600_000,
+): { ok: true; result: ReplayResult } | { ok: false; reason: string } {
+  const r = spawnSync(process.execPath, [CHILD, file, String(fast), String(slow)], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 16 << 20,
+  });
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  if (r.status === 0 && last.startsWith('{')) return { ok: true, result: JSON.parse(last) as ReplayResult };
+  const why = r.error?.message ?? `exit ${r.status}`;
+  return { ok: false, reason: `${why}: ${`${r.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ')}` };
 }

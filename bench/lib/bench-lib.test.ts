@@ -8,6 +8,7 @@ import { parseTicks } from '../../runtime/backtest/csv.ts';
 import { countSignals, signalEvents } from './ema-cross.ts';
 import { paceFeed } from './feeder.ts';
 import { seededRandom } from './random.ts';
+import { medianRun } from './replay-regions.ts';
 import { fmt, percentileSorted, summarize } from './stats.ts';
 import { ensureTickFile } from './tick-file.ts';
 import { generateTicks, parseTickCsv, TICK_CSV_HEADER, tickToCsv } from './ticks.ts';
@@ -132,5 +133,22 @@ describe('paced feed', () => {
     expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(early).toBe(0);
     expect(ms).toBeGreaterThan(0);
+  });
+});
+
+describe('median replay', () => {
+  const run = (replayCpuSeconds: number, reportCpuSeconds: number) => ({
+    ticks: 100,
+    replaySeconds: 1,
+    replayCpuSeconds,
+    reportSeconds: 1,
+    reportCpuSeconds,
+  });
+  it('picks the run with the median headline CPU time, whole (both regions from it)', () => {
+    const runs = [run(3, 0.1), run(1, 5), run(2, 0.5)];
+    // Headline (replay + report): 3.1, 6, 2.5 → the median is 3.1, the first run.
+    expect(medianRun(runs)).toBe(runs[0]);
+    expect(medianRun([run(1, 0), run(2, 0)])).toEqual(run(1, 0));
+    expect(medianRun([])).toBeUndefined();
   });
 });

@@ -39,3 +39,12 @@ export function ticksPerCpuSecond(r: RegionTimes, region: Region): number {
 export function ticksPerWallSecond(r: RegionTimes, region: Region): number {
   return r.ticks / wallSeconds(r, region);
 }
+
+/**
+ * The run whose headline CPU time is the median of the runs (the lower middle one of an even number), so
+ * that both of its regions come from one and the same replay. Undefined for no runs.
+ */
+export function medianRun<T extends RegionTimes>(runs: readonly T[]): T | undefined {
+  const sorted = [...runs].sort((a, b) => cpuSeconds(a, REGIONS[0]!) - cpuSeconds(b, REGIONS[0]!));
+  return sorted[(sorted.length - 1) >> 1];
+}

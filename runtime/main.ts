@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { createLogger, type Logger } from '../common/log.ts';
 import { RUNTIME_CONFIG_PATH, type RuntimeConfig, RuntimeConfigSchema } from '../common/runtime-config.ts';
 import type { PlatformPort } from './api/engine-port.ts';
+import { journalSessions } from './api/journal-sessions.ts';
 import { createEngine, type TradingEngine } from './engine.ts';
 import { FixGateway } from './gateway/fix/fix-gateway.ts';
 import { openJournal } from './journal/journal.ts';
@@ -64,6 +65,8 @@ export async function startRuntime(
       engine,
       ...(platform ? { platform } : {}),
       usersFile: config.api.usersFile,
+      // Investors stay logged in across a restart of the runtime (sessions are rows of the journal).
+      sessionPersistence: journalSessions(journal),
       health,
       metrics: engine.metrics.registry,
       logger,

@@ -22,7 +22,7 @@ import { apiMetrics, type HealthReport, registerOpsRoutes } from './routes/ops.t
 import { registerPlatformRoutes } from './routes/platform.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerTradingRoutes } from './routes/trading.ts';
-import { createSessionStore, type SessionStore } from './sessions.ts';
+import { createSessionStore, type SessionPersistence, type SessionStore } from './sessions.ts';
 import { registerStream } from './stream.ts';
 import { createUsersStore, type UsersStore } from './users-store.ts';
 import { validatorCompiler } from './validation.ts';
@@ -42,6 +42,8 @@ export interface ApiServerDeps {
   clock?: () => number;
   /** Session lifetime. Default 8 hours. */
   sessionTtlMs?: number;
+  /** Where sessions outlive a restart (the journal in the runtime). Default: in memory only. */
+  sessionPersistence?: SessionPersistence;
   /** Periodic re-read of the users file. Default 5000 ms. */
   usersPollMs?: number;
   /** How often sessions are checked for expiry and revoked users (ending their streams). Default 1000 ms. */
@@ -75,7 +77,11 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const log = deps.logger.child({ component: 'api' });
   const registry = deps.metrics ?? new Registry();
   const users = createUsersStore({ file: deps.usersFile, logger: log, pollMs: deps.usersPollMs });
-  const sessions = createSessionStore({ now, ttlMs: deps.sessionTtlMs });
+  const sessions = createSessionStore({
+    now,
+    ttlMs: deps.sessionTtlMs,
+    ...(deps.sessionPersistence ? { persistence: deps.sessionPersistence } : {}),
+  });
   const lockout = deps.lockout ?? new Lockout();
   const metrics = apiMetrics(registry, () => sessions.size);
 

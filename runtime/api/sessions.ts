@@ -2,6 +2,11 @@
  * Login sessions: an opaque random token (256 bits) maps to who logged in and until when. Only a SHA-256 of the
  * token is kept, so a heap dump does not hand out live sessions. Sessions end on logout, on expiry, or when the
  * user is revoked; listeners (WebSocket streams) hear about every end so they can close at once.
+ *
+ * With a {@link SessionPersistence} (the runtime's journal, see journal-sessions.ts) every start and end is
+ * written through, so a runtime restart (an upgrade, a crash) does not log investors out: the sessions alive
+ * at the restart are loaded back, the expired ones dropped, and revoked users' are ended by the first sweep.
+ * What is stored is the same hash (a fast hash suits a 256-bit random token; a slow one is for passwords).
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -14,7 +19,16 @@ export interface Session {
   expiresAt: number;
 }
 
+/** Where sessions outlive the process. Keys are token hashes, never tokens. */
+export interface SessionPersistence {
+  load(): Array<{ key: string; session: Session }>;
+  save(key: string, session: Session): void;
+  remove(key: string): void;
+}
+
 export interface SessionStoreOptions {
+  /** Write-through store; default none (sessions live as long as the process). */
+  persistence?: SessionPersistence;
   /** Milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
   /** Lifetime of a session. Default 8 hours (a trading day). */
@@ -45,11 +59,18 @@ export function createSessionStore(opts: SessionStoreOptions = {}): SessionStore
   const newToken = opts.newToken ?? (() => randomBytes(32).toString('base64url'));
   const byHash = new Map<string, Session>();
   const listeners = new Set<(s: Session, reason: string) => void>();
+  const persistence = opts.persistence;
+  const started = now();
+  for (const { key, session } of persistence?.load() ?? []) {
+    if (session.expiresAt > started) byHash.set(key, session);
+    else persistence?.remove(key);
+  }
 
   function endKey(key: string, reason: string): void {
     const s = byHash.get(key);
     if (!s) return;
     byHash.delete(key);
+    persistence?.remove(key);
     for (const l of listeners) l(s, reason);
   }
 
@@ -64,7 +85,9 @@ export function createSessionStore(opts: SessionStoreOptions = {}): SessionStore
         createdAt: t,
         expiresAt: t + ttlMs,
       };
-      byHash.set(hash(token), session);
+      const key = hash(token);
+      persistence?.save(key, session); // first: a session the store could not keep is never handed out
+      byHash.set(key, session);
       return { token, session };
     },
     get(token) {

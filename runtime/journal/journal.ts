@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS orders (clOrdId TEXT PRIMARY KEY, status TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS fills (tradeId TEXT PRIMARY KEY, clOrdId TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cancels (cancelId TEXT PRIMARY KEY, clOrdId TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 `;
 
 /** The journal of one runtime. Synchronous API on purpose: a write returns only once it is durable. */
@@ -119,6 +120,9 @@ export class Journal {
       allFills: this.#db.prepare('SELECT data FROM fills ORDER BY rowid'),
       insertCancel: this.#db.prepare('INSERT OR REPLACE INTO cancels (cancelId, clOrdId) VALUES (?, ?)'),
       allCancels: this.#db.prepare('SELECT cancelId, clOrdId FROM cancels ORDER BY rowid'),
+      saveSession: this.#db.prepare('INSERT OR REPLACE INTO sessions (key, data) VALUES (?, ?)'),
+      removeSession: this.#db.prepare('DELETE FROM sessions WHERE key = ?'),
+      allSessions: this.#db.prepare('SELECT key, data FROM sessions ORDER BY rowid'),
       kvGet: this.#db.prepare('SELECT value FROM kv WHERE key = ?'),
       kvSet: this.#db.prepare('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)'),
       events: this.#db.prepare(
@@ -209,6 +213,23 @@ export class Journal {
     const legacy = Object.entries(this.get<Record<string, string>>('cancels') ?? {});
     const rows = this.#stmts.allCancels.all() as Array<{ cancelId: string; clOrdId: string }>;
     return [...legacy, ...rows.map((r): [ClOrdId, ClOrdId] => [r.cancelId, r.clOrdId])];
+  }
+
+  /** Stores an API login session under its token's hash (runtime/api/journal-sessions.ts). */
+  saveSession(key: string, json: string): void {
+    this.#stmts.saveSession.run(key, json);
+  }
+
+  removeSession(key: string): void {
+    this.#stmts.removeSession.run(key);
+  }
+
+  /** Every stored login session, oldest first. */
+  sessions(): Array<{ key: string; data: string }> {
+    return (this.#stmts.allSessions.all() as Array<{ key: string; data: string }>).map((r) => ({
+      key: r.key,
+      data: r.data,
+    }));
   }
 
   /** Reads a JSON value (strategy state, position snapshot, trading day). */

@@ -13,6 +13,7 @@ import { createLogger } from '../../../common/log.ts';
 import type { PlatformPort } from '../engine-port.ts';
 import type { Lockout } from '../lockout.ts';
 import { buildApiServer } from '../server.ts';
+import type { SessionPersistence } from '../sessions.ts';
 import { createFakeEngine, type FakeEngine } from './fake-engine.ts';
 
 export const TEST_COST = { N: 1024, r: 8, p: 1 };
@@ -79,6 +80,7 @@ export async function createHarness(
     users?: TestUser[];
     platform?: PlatformPort;
     sessionTtlMs?: number;
+    sessionPersistence?: SessionPersistence;
     lockout?: Lockout;
     dashboard?: boolean;
     engine?: FakeEngine;
@@ -112,6 +114,7 @@ export async function createHarness(
     logger,
     clock: () => clock.now,
     sessionTtlMs: opts.sessionTtlMs,
+    ...(opts.sessionPersistence ? { sessionPersistence: opts.sessionPersistence } : {}),
     lockout: opts.lockout,
     usersPollMs: 60_000,
     sweepMs: 20,

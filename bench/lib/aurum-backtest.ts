@@ -62,7 +62,8 @@ const CHILD = new URL('./aurum-replay-child.ts', import.meta.url).pathname;
 
 /**
  * {@link replayAurum} over a tick file, in a fresh Node process (aurum-replay-child.ts) run with the same
- * Node binary and no extra flags, the way the Python peers each run in a process of their own.
+ * Node binary, the way the Python peers each run in a process of their own. Its one flag, --expose-gc, lets
+ * it collect the parse's garbage before the timed region, as the peers do.
  */
 export function replayAurumInOwnProcess(
   file: string,
@@ -70,7 +71,7 @@ export function replayAurumInOwnProcess(
   slow: number,
   timeoutMs = 600_000,
 ): { ok: true; result: ReplayResult } | { ok: false; reason: string } {
-  const r = spawnSync(process.execPath, [CHILD, file, String(fast), String(slow)], {
+  const r = spawnSync(process.execPath, ['--expose-gc', CHILD, file, String(fast), String(slow)], {
     encoding: 'utf8',
     timeout: timeoutMs,
     maxBuffer: 16 << 20,

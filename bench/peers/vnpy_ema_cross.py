@@ -19,6 +19,7 @@ Usage: python vnpy_ema_cross.py TICK_FILE FAST SLOW [LIMIT]
 Prints one JSON line: ticks, replay and report seconds (wall and CPU), signals (crossovers acted on), orders,
 fills.
 """
+import gc
 import sys
 import time
 from datetime import datetime, timezone
@@ -151,6 +152,8 @@ def main() -> None:
     engine.add_strategy(EmaCrossStrategy, {"fast": fast, "slow": slow, "lots": 1, "slippage_ticks": 2})
     engine.history_data = ticks
 
+    # Every engine starts its timed region on a collected heap: the load's garbage is not the replay's.
+    gc.collect()
     c1 = time.process_time()
     t1 = time.perf_counter()
     engine.run_backtesting()

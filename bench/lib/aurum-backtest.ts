@@ -2,12 +2,12 @@
  * Aurum's replay speed: the runtime's own backtester (runtime/backtest) running the sample strategy
  * in-process over the benchmark ticks as fast as it can, with its matching engine filling the orders.
  */
-import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { replayBacktest } from '../../runtime/backtest/backtest.ts';
 import { buildReport } from '../../runtime/backtest/report.ts';
 import type { Tick } from '../../runtime/domain/types.ts';
 import { EMA_CROSS_FILE } from './aurum-live.ts';
+import { type ChildResult, runJsonChild } from './json-child.ts';
 import type { RegionTimes } from './replay-regions.ts';
 
 /** One replay's figures, in the shape the Python peers report. */
@@ -70,14 +70,12 @@ export function replayAurumInOwnProcess(
   fast: number,
   slow: number,
   timeoutMs = 600_000,
-): { ok: true; result: ReplayResult } | { ok: false; reason: string } {
-  const r = spawnSync(process.execPath, ['--expose-gc', CHILD, file, String(fast), String(slow)], {
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    maxBuffer: 16 << 20,
-  });
-  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
-  if (r.status === 0 && last.startsWith('{')) return { ok: true, result: JSON.parse(last) as ReplayResult };
-  const why = r.error?.message ?? `exit ${r.status}`;
-  return { ok: false, reason: `${why}: ${`${r.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ')}` };
+): ChildResult<ReplayResult> {
+  return runJsonChild<ReplayResult>(
+    process.execPath,
+    ['--expose-gc', CHILD, file, String(fast), String(slow)],
+    {
+      timeout: timeoutMs,
+    },
+  );
 }

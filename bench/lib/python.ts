@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { type ChildResult, runJsonChild } from './json-child.ts';
 import type { RegionTimes } from './replay-regions.ts';
 
 /** Where the peers' virtualenv lives: `$AURUM_BENCH_VENV`, default `~/.cache/aurum/bench-venv`. */
@@ -113,25 +114,9 @@ export function runPeer(
   script: string,
   args: string[],
   timeoutMs = 1_800_000,
-): { ok: true; result: PeerResult } | { ok: false; reason: string } {
+): ChildResult<PeerResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync(python, [script, ...args], {
-    encoding: 'utf8',
-    env,
-    timeout: timeoutMs,
-    maxBuffer: 64 << 20,
-  });
-  const lines = (r.stdout ?? '').trim().split('\n');
-  const last = lines[lines.length - 1] ?? '';
-  if (r.status === 0 && last.startsWith('{')) {
-    try {
-      return { ok: true, result: JSON.parse(last) as PeerResult };
-    } catch {
-      // fall through to the failure report
-    }
-  }
-  const why = r.error?.message ?? `exit ${r.status}`;
-  return { ok: false, reason: `${why}: ${`${r.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ')}` };
+  return runJsonChild<PeerResult>(python, [script, ...args], { env, timeout: timeoutMs });
 }

@@ -367,11 +367,10 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
    */
   function takeQuote(m: Market): boolean {
     const t = m.quote!;
-    const size = o.defaultSize ?? 10;
-    const ask = t.askPrice ?? t.lastPrice;
-    const bid = Math.min(t.bidPrice ?? t.lastPrice - spec.tick, ask - spec.tick);
-    const askLots = Math.max(1, t.askSize ?? size);
-    const bidLots = Math.max(1, t.bidSize ?? size);
+    const ask = quoteAsk(t);
+    const bid = quoteBid(t, ask);
+    const askLots = quoteLots(t.askSize);
+    const bidLots = quoteLots(t.bidSize);
     if (!(isBookable(ask) && isBookable(bid) && isBookable(askLots) && isBookable(bidLots))) return false;
     m.quote = undefined;
     m.ask.price = ask;
@@ -412,12 +411,23 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
     const b = m.book;
     b.cancel(m.askId);
     b.cancel(m.bidId);
-    const size = o.defaultSize ?? 10;
-    const ask = t.askPrice ?? t.lastPrice;
-    const bid = Math.min(t.bidPrice ?? t.lastPrice - spec.tick, ask - spec.tick);
+    const ask = quoteAsk(t);
     // The ask first, then the bid: the order the strategy's resting orders have always been met in.
-    placeMarket(m, m.askId, 'sell', ask, t.askSize ?? size);
-    placeMarket(m, m.bidId, 'buy', bid, t.bidSize ?? size);
+    placeMarket(m, m.askId, 'sell', ask, quoteLots(t.askSize));
+    placeMarket(m, m.bidId, 'buy', quoteBid(t, ask), quoteLots(t.bidSize));
+  }
+
+  // The market's orders a tick's quote stands for, the same whether they go on the book (applyQuote) or are
+  // kept beside it (takeQuote): its ask, or the last price; its bid, or a tick under the last price, and
+  // always a tick under the ask; its sizes, or `defaultSize` lots, at least one.
+  function quoteAsk(t: Tick): number {
+    return t.askPrice ?? t.lastPrice;
+  }
+  function quoteBid(t: Tick, ask: number): number {
+    return Math.min(t.bidPrice ?? t.lastPrice - spec.tick, ask - spec.tick);
+  }
+  function quoteLots(size: number | undefined): number {
+    return Math.max(1, size ?? o.defaultSize ?? 10);
   }
 
   function placeMarket(m: Market, id: string, side: 'buy' | 'sell', price: number, qty: number): void {

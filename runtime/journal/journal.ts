@@ -226,10 +226,7 @@ export class Journal {
 
   /** Every stored login session, oldest first. */
   sessions(): Array<{ key: string; data: string }> {
-    return (this.#stmts.allSessions.all() as Array<{ key: string; data: string }>).map((r) => ({
-      key: r.key,
-      data: r.data,
-    }));
+    return this.#stmts.allSessions.all() as Array<{ key: string; data: string }>;
   }
 
   /** Reads a JSON value (strategy state, position snapshot, trading day). */

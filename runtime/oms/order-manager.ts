@@ -520,7 +520,7 @@ export class OrderManager {
   /** Forgets an order whose journal commit failed (it was never sent). */
   #unput(o: Order): void {
     this.#orders.delete(o.clOrdId);
-    this.#working.track({ ...o, status: 'rejected' });
+    this.#working.remove(o);
   }
 
   /** Settles an order from the counter's status answer (reconciliation). */

@@ -27,6 +27,11 @@ export class WorkingIndex {
       m.set(o.clOrdId, o);
       return;
     }
+    this.remove(o);
+  }
+
+  /** Takes `o` out whatever its status (an order that never came to exist: its journal commit failed). */
+  remove(o: Order): void {
     if (!this.#byId.delete(o.clOrdId)) return;
     const m = this.#byInstrument.get(o.instrument);
     m?.delete(o.clOrdId);

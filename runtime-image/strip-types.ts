@@ -7,35 +7,53 @@
  * once at image build time. The sources use erasable syntax only (tsconfig `erasableSyntaxOnly`), so
  * stripping is the whole compilation; relative `.ts` import specifiers become `.js`. Test files are skipped.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 
-/** Pure: the JavaScript for one module's TypeScript source. */
+/**
+ * Pure: the JavaScript for one module's TypeScript source. Relative `.ts` specifiers become `.js` where a
+ * module names another module: imports, re-exports, dynamic imports and `new URL('./x.ts', import.meta.url)`
+ * (how a worker thread's module is named).
+ */
 export function toJavaScript(source: string): string {
-  return stripTypeScriptTypes(source, { mode: 'strip' }).replace(
-    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"\n]+?)\.ts\2/g,
-    '$1$2$3.js$2',
-  );
+  return stripTypeScriptTypes(source, { mode: 'strip' })
+    .replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"\n]+?)\.ts\2/g, '$1$2$3.js$2')
+    .replace(
+      /(\bnew\s+URL\s*\(\s*)(['"])(\.{1,2}\/[^'"\n]+?)\.ts\2(\s*,\s*import\.meta\.url\s*\))/g,
+      '$1$2$3.js$2$4',
+    );
 }
 
-function* sources(dir: string): Generator<string> {
+/**
+ * Every file under `dir` but tests (`*.test.*`) and their data (`testdata/`): modules and the files they
+ * read (a web page, a schema).
+ */
+function* files(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* sources(path);
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) yield path;
+    if (statSync(path).isDirectory()) {
+      if (name !== 'testdata') yield* files(path);
+    } else if (!name.includes('.test.') && !name.endsWith('.d.ts')) yield path;
   }
 }
 
-/** Writes `<out>/<path relative to root>.js` for every module under `dirs`; returns how many. */
+/**
+ * Writes `<out>/<path relative to root>.js` for every module under `dirs`, and copies every other file
+ * there unchanged (a module may read files beside it: the dashboard serves ./public); returns how many
+ * modules.
+ */
 export function stripTree(root: string, out: string, dirs: readonly string[]): number {
   let n = 0;
   for (const dir of dirs) {
-    for (const file of sources(join(root, dir))) {
+    for (const file of files(join(root, dir))) {
+      const isModule = file.endsWith('.ts');
       const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, toJavaScript(readFileSync(file, 'utf8')));
-      n++;
+      if (isModule) {
+        writeFileSync(target, toJavaScript(readFileSync(file, 'utf8')));
+        n++;
+      } else copyFileSync(file, target);
     }
   }
   return n;

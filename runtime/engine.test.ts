@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(strategies: unknown[] = []) {
+function setup(strategies: unknown[] = [], logLines: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'aurum-engine-'));
   dirs.push(dir);
   const config = RuntimeConfigSchema.parse({
@@ -42,7 +42,7 @@ function setup(strategies: unknown[] = []) {
     config,
     journal,
     gateway,
-    logger: createLogger('test', { level: 'silent' }),
+    logger: createLogger('test', { level: 'warn' }, { write: (line: string) => logLines.push(line) }),
     now: () => t,
   });
   const events: EngineEvent[] = [];
@@ -68,6 +68,33 @@ const manualBuy = {
 };
 
 describe('engine', () => {
+  it('a failed strategy is counted in the metrics and logged with its reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aurum-engine-strategy-'));
+    dirs.push(dir);
+    const boom = join(dir, 'boom.js');
+    writeFileSync(boom, "export default { onTick() { throw new Error('boom at tick'); } };");
+    const lines: string[] = [];
+    const { engine, gateway, now } = setup(
+      [
+        { name: 'ema', file: EMA, instruments: ['au2606'], params: { fast: 2, slow: 4, useTicks: true } },
+        { name: 'boom', file: boom, instruments: ['au2606'] },
+      ],
+      lines,
+    );
+    await engine.start();
+    const series = async () =>
+      await engine.metrics.registry.getSingleMetricAsString('aurum_runtime_strategies');
+    expect(await series()).toMatch(/aurum_runtime_strategies\{state="running"\} 2/);
+    gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: now(), lastPrice: 61200, volume: 1 } });
+    await until(() => engine.strategies.list().some((s) => s.state === 'failed'));
+    expect(await series()).toMatch(/aurum_runtime_strategies\{state="running"\} 1/);
+    expect(await series()).toMatch(/aurum_runtime_strategies\{state="failed"\} 1/);
+    const failed = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'strategy failed');
+    expect(failed).toMatchObject({ strategy: 'boom', level: 40 });
+    expect(failed.error).toMatch(/boom at tick/);
+    await engine.stop();
+  });
+
   it('is ready only when the counter is logged on and the journal open', async () => {
     const { engine, gateway, journal } = setup();
     expect(engine.health().ready).toBe(false);

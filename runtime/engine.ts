@@ -11,7 +11,7 @@ import { ERRORS, refuse } from './domain/errors.ts';
 import type { Alert, Bar, Fill, Order, Tick } from './domain/types.ts';
 import type { Gateway, GatewayEvent } from './gateway/gateway.ts';
 import type { Journal } from './journal/journal.ts';
-import { createEngineMetrics, type EngineMetrics } from './metrics.ts';
+import { countStrategies, createEngineMetrics, type EngineMetrics } from './metrics.ts';
 import { type OmsEvent, OrderManager } from './oms/order-manager.ts';
 import { PositionBook } from './oms/positions.ts';
 import { RiskEngine } from './risk/risk-engine.ts';
@@ -129,7 +129,15 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       oms.cancelAll(undefined, strategy);
     },
     positionsOf: (strategy) => strategyPositions(oms.fills(), strategy),
-    onChange: (view) => emit({ type: 'strategy', strategy: view }),
+    onChange: (view) => {
+      countStrategies(
+        metrics.strategies,
+        host.list().map((v) => v.state),
+      );
+      // A failed strategy is news for whoever watches the pod's log, not only for the investor's dashboard.
+      if (view.state === 'failed') logger.warn({ strategy: view.name, error: view.error }, 'strategy failed');
+      emit({ type: 'strategy', strategy: view });
+    },
     watchdogMs: opts.watchdogMs ?? 2000,
     memoryMb: opts.strategyMemoryMb ?? 64,
     tick: DEFAULT_AU_SPEC.tick,

@@ -14,6 +14,16 @@ export interface EngineMetrics {
   alerts: Counter<'code' | 'level'>;
   /** 1 when logged on to the counter. */
   connected: Gauge;
+  /** Strategies by state (stopped, starting, running, stopping, failed). */
+  strategies: Gauge<'state'>;
+}
+
+/** Every state a strategy can be in, so each has a series (0 included) from the start. */
+const STRATEGY_STATES = ['stopped', 'starting', 'running', 'stopping', 'failed'] as const;
+
+/** Sets the strategies gauge from the states of all strategies. */
+export function countStrategies(gauge: Gauge<'state'>, states: readonly string[]): void {
+  for (const state of STRATEGY_STATES) gauge.set({ state }, states.filter((s) => s === state).length);
 }
 
 /** Creates the registry and metrics (with Node's default process metrics). */
@@ -51,5 +61,15 @@ export function createEngineMetrics(): EngineMetrics {
       help: '1 when logged on to the counter',
       registers: [registry],
     }),
+    strategies: (() => {
+      const g = new Gauge({
+        name: 'aurum_runtime_strategies',
+        help: 'Strategies by state',
+        labelNames: ['state'],
+        registers: [registry],
+      });
+      countStrategies(g, []);
+      return g;
+    })(),
   };
 }

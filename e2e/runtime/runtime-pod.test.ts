@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILES } from '../../operator/config.ts';
 import { liveContract } from '../../runtime/testing/runtime-process.ts';
 import {
   SIM_ACCOUNT,
@@ -35,123 +36,207 @@ afterAll(async () => {
   await sim?.stop();
 });
 
+/** A strategy of the pod's runtime.json, its file from the `strategies` ConfigMap. */
+function strategy(name: string, file: string, instrument: string, params: Record<string, unknown> = {}) {
+  return { name, file: `/etc/aurum/strategies/${file}`, instruments: [instrument], params };
+}
+
+/**
+ * The objects the operator would make for one runtime (a pod named `name`): its runtime.json, the strategy
+ * files, the counter password and the pod — non-root, read-only root filesystem, journal and /tmp on
+ * emptyDirs, `resources` as given.
+ */
+function runtimeObjects(
+  name: string,
+  instrument: string,
+  strategies: unknown[],
+  files: Record<string, string>,
+  resources: Record<string, unknown> = {},
+): unknown[] {
+  const config = {
+    platform: { name, namespace: ns.name, investor: name },
+    counter: {
+      protocol: 'fix44',
+      endpoints: [{ host: nodeAddress(), port: sim.fixPort }],
+      senderCompId: SIM_ACCOUNT.compId,
+      targetCompId: 'COUNTER',
+      accountId: SIM_ACCOUNT.id,
+      credentialsDir: '/etc/aurum/counter',
+    },
+    marketData: { instruments: [instrument] },
+    strategies,
+    risk: { tradingHours: 'always', priceBandTicks: 1000 },
+  };
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${name}-config` },
+      data: { 'runtime.json': JSON.stringify(config) },
+    },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-strategies` }, data: files },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `${name}-counter` },
+      stringData: { password: SIM_ACCOUNT.password },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, labels: { app: 'runtime' } },
+      spec: {
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+        containers: [
+          {
+            name: 'runtime',
+            image: IMAGE,
+            imagePullPolicy: 'IfNotPresent',
+            resources,
+            securityContext: {
+              readOnlyRootFilesystem: true,
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] },
+            },
+            ports: [{ containerPort: 8080, name: 'api' }],
+            readinessProbe: {
+              httpGet: { path: '/readyz', port: 8080 },
+              periodSeconds: 2,
+              failureThreshold: 3,
+            },
+            livenessProbe: {
+              httpGet: { path: '/healthz', port: 8080 },
+              periodSeconds: 10,
+              failureThreshold: 6,
+              initialDelaySeconds: 30,
+            },
+            volumeMounts: [
+              {
+                name: 'config',
+                mountPath: '/etc/aurum/runtime.json',
+                subPath: 'runtime.json',
+                readOnly: true,
+              },
+              { name: 'counter', mountPath: '/etc/aurum/counter', readOnly: true },
+              { name: 'strategies', mountPath: '/etc/aurum/strategies', readOnly: true },
+              { name: 'data', mountPath: '/var/lib/aurum' },
+              { name: 'tmp', mountPath: '/tmp' },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'config', configMap: { name: `${name}-config` } },
+          { name: 'counter', secret: { secretName: `${name}-counter` } },
+          { name: 'strategies', configMap: { name: `${name}-strategies` } },
+          { name: 'data', emptyDir: {} },
+          { name: 'tmp', emptyDir: {} },
+        ],
+      },
+    },
+  ];
+}
+
+/** Filled orders at the simulator on `instrument`, once there are at least `n`. */
+async function filledOrders(instrument: string, n: number): Promise<SimOrder[]> {
+  return waitFor(
+    async () => {
+      const orders = (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders ?? [];
+      const f = orders.filter((o) => o.cumQty > 0 && o.symbol === instrument);
+      return f.length >= n ? f : undefined;
+    },
+    {
+      timeout: 180_000,
+      interval: 2000,
+      describe: `${n} filled order(s) of the runtime's strategies at the simulator`,
+    },
+  );
+}
+
+const EMA_SOURCE = readFileSync(join(repo, 'examples/strategies/ema-cross.js'), 'utf8');
+const EMA_PARAMS = { fast: 3, slow: 8, useTicks: true, slippageTicks: 3 };
+
 describe('runtime pod', () => {
   it('runs non-root on a read-only root filesystem, becomes Ready against the simulator, and the sample strategy trades', async () => {
     const instrument = liveContract();
-    const config = {
-      platform: { name: 'alice', namespace: ns.name, investor: 'alice' },
-      counter: {
-        protocol: 'fix44',
-        endpoints: [{ host: nodeAddress(), port: sim.fixPort }],
-        senderCompId: SIM_ACCOUNT.compId,
-        targetCompId: 'COUNTER',
-        accountId: SIM_ACCOUNT.id,
-        credentialsDir: '/etc/aurum/counter',
-      },
-      marketData: { instruments: [instrument] },
-      strategies: [
-        {
-          name: 'trend',
-          file: '/etc/aurum/strategies/trend/strategy.js',
-          instruments: [instrument],
-          params: { fast: 3, slow: 8, useTicks: true, slippageTicks: 3 },
-        },
-      ],
-      risk: { tradingHours: 'always', priceBandTicks: 1000 },
-    };
     apply(
-      [
-        {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name: 'runtime-config' },
-          data: { 'runtime.json': JSON.stringify(config) },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name: 'ema-cross' },
-          data: { 'strategy.js': readFileSync(join(repo, 'examples/strategies/ema-cross.js'), 'utf8') },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name: 'counter' },
-          stringData: { password: SIM_ACCOUNT.password },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name: 'runtime', labels: { app: 'runtime' } },
-          spec: {
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
-            containers: [
-              {
-                name: 'runtime',
-                image: IMAGE,
-                imagePullPolicy: 'IfNotPresent',
-                securityContext: {
-                  readOnlyRootFilesystem: true,
-                  allowPrivilegeEscalation: false,
-                  capabilities: { drop: ['ALL'] },
-                },
-                ports: [{ containerPort: 8080, name: 'api' }],
-                readinessProbe: {
-                  httpGet: { path: '/readyz', port: 8080 },
-                  periodSeconds: 2,
-                  failureThreshold: 3,
-                },
-                livenessProbe: {
-                  httpGet: { path: '/healthz', port: 8080 },
-                  periodSeconds: 10,
-                  failureThreshold: 6,
-                  initialDelaySeconds: 30,
-                },
-                volumeMounts: [
-                  {
-                    name: 'config',
-                    mountPath: '/etc/aurum/runtime.json',
-                    subPath: 'runtime.json',
-                    readOnly: true,
-                  },
-                  { name: 'counter', mountPath: '/etc/aurum/counter', readOnly: true },
-                  { name: 'strategy', mountPath: '/etc/aurum/strategies/trend', readOnly: true },
-                  { name: 'data', mountPath: '/var/lib/aurum' },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: 'runtime-config' } },
-              { name: 'counter', secret: { secretName: 'counter' } },
-              { name: 'strategy', configMap: { name: 'ema-cross' } },
-              { name: 'data', emptyDir: {} },
-              { name: 'tmp', emptyDir: {} },
-            ],
-          },
-        },
-      ],
+      runtimeObjects('runtime', instrument, [strategy('trend', 'ema-cross.js', instrument, EMA_PARAMS)], {
+        'ema-cross.js': EMA_SOURCE,
+      }),
       ns.name,
     );
     const pod = await waitPodReady(ns.name, 'runtime', 300_000);
     expect(pod.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
-    const filled = await waitFor(
-      async () => {
-        const orders = (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders ?? [];
-        const f = orders.filter((o) => o.cumQty > 0);
-        return f.length >= 1 ? f : undefined;
-      },
-      {
-        timeout: 180_000,
-        interval: 2000,
-        describe: 'a filled order of the sample strategy at the simulator',
-      },
-    );
+    const filled = await filledOrders(instrument, 1);
     expect(filled[0]!.symbol).toBe(instrument);
     const logs = kubectl(['-n', ns.name, 'logs', 'runtime', '-c', 'runtime']).stdout;
     expect(logs).toContain('runtime started');
     expect(logs).not.toContain(SIM_ACCOUNT.password);
     const id = kubectl(['-n', ns.name, 'exec', 'runtime', '--', 'id', '-u']).stdout.trim();
     expect(id).toBe('1000');
+  }, 600_000);
+
+  it("within the small profile's memory limit: two strategies trade, and a memory hog is stopped alone — the pod is never OOM-killed", async () => {
+    // One FIX session per counter account: the first test's runtime must be gone before this one logs on.
+    kubectl(['-n', ns.name, 'delete', 'pod', 'runtime', '--ignore-not-found', '--wait=true'], {
+      timeoutMs: 120_000,
+    });
+    const instrument = liveContract();
+    // 16 MB a step: past its share of the heap within a step or two, long before the watchdog's 2 s on the
+    // profile's quarter of a CPU.
+    const hog =
+      'const keep = []; export default { onTick() { for (;;) keep.push(new Array(2e6).fill(keep.length)); } };';
+    apply(
+      runtimeObjects(
+        'small',
+        instrument,
+        [
+          strategy('trend-a', 'ema-cross.js', instrument, EMA_PARAMS),
+          strategy('trend-b', 'ema-cross.js', instrument, { ...EMA_PARAMS, fast: 4 }),
+          strategy('hog', 'hog.js', instrument),
+        ],
+        { 'ema-cross.js': EMA_SOURCE, 'hog.js': hog },
+        DEFAULT_PROFILES.small,
+      ),
+      ns.name,
+    );
+    await waitPodReady(ns.name, 'small', 300_000);
+    const logsOf = () => kubectl(['-n', ns.name, 'logs', 'small', '-c', 'runtime']).stdout;
+    const failure = await waitFor(
+      async () =>
+        logsOf()
+          .split('\n')
+          .find((l) => l.includes('"strategy failed"') && l.includes('"hog"')),
+      { timeout: 120_000, interval: 2000, describe: 'the hog strategy stopped for its memory' },
+    );
+    expect(JSON.parse(failure).error).toMatch(
+      /memory limit of \d+ MB exceeded \(its share of the pod's memory limit\)/,
+    );
+    // The other strategies keep trading after the hog is gone.
+    const before =
+      (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders?.length ?? 0;
+    await waitFor(
+      async () => {
+        const now =
+          (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders?.length ?? 0;
+        return now > before ? now : undefined;
+      },
+      { timeout: 180_000, interval: 2000, describe: 'new orders from the strategies that remain' },
+    );
+    const metrics = kubectl([
+      '-n',
+      ns.name,
+      'exec',
+      'small',
+      '--',
+      'node',
+      '-e',
+      "fetch('http://127.0.0.1:8080/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))",
+    ]).stdout;
+    expect(metrics).toMatch(/aurum_runtime_strategies\{state="running"\} 2/);
+    expect(metrics).toMatch(/aurum_runtime_strategies\{state="failed"\} 1/);
+    const pod = kubectlJson(['-n', ns.name, 'get', 'pod', 'small']);
+    const status = pod.status.containerStatuses[0];
+    expect(status.restartCount, JSON.stringify(status.lastState)).toBe(0);
+    expect(pod.spec.containers[0].resources.limits.memory).toBe(DEFAULT_PROFILES.small.limits.memory);
   }, 600_000);
 });

@@ -12,7 +12,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function setup(journal?: Journal, watchdogMs = 1000, busyPoll = false) {
+function setup(
+  journal?: Journal,
+  watchdogMs = 1000,
+  busyPoll = false,
+  memoryLimit: () => number | undefined = () => undefined,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'aurum-host-'));
   const j = journal ?? openJournal(join(dir, 'j.db'));
   const orders: Array<{ strategy: string; order: OrderRequest; trigger?: OrderTrigger }> = [];
@@ -39,6 +44,7 @@ function setup(journal?: Journal, watchdogMs = 1000, busyPoll = false) {
     positionsOf: () => ({}),
     watchdogMs,
     memoryMb: 32,
+    memoryLimit,
     busyPoll,
   });
   cleanups.push(async () => {
@@ -56,6 +62,9 @@ const until = async (cond: () => boolean, ms = 20_000) => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+/** A strategy whose first tick allocates without end. */
+const HOG = 'const keep = []; export default { onTick() { for (;;) keep.push(new Array(1e6).fill(1)); } }';
 
 const tick = (lastPrice: number, i: number) => ({ instrument: 'au2606', time: i, lastPrice, volume: i });
 
@@ -121,15 +130,50 @@ describe('StrategyHost', () => {
 
   it('a memory blow-up stops that strategy with a clear error', async () => {
     const { host } = setup(undefined, 10_000);
-    await host.upload(
-      'hog',
-      'const keep = []; export default { onTick() { for (;;) keep.push(new Array(1e6).fill(1)); } }',
-      ['au2606'],
-    );
+    await host.upload('hog', HOG, ['au2606']);
     await host.start('hog');
     host.dispatchTick(tick(61200, 1));
     await until(() => host.get('hog')?.state === 'failed', 20_000);
     expect(host.get('hog')?.error).toMatch(/memory limit of 32 MB exceeded/);
+  });
+
+  it("shares the pod's memory limit among the strategies meant to run; one too many is refused with the reason", async () => {
+    const { host } = setup(undefined, 10_000, false, () => 192 * 2 ** 20);
+    for (const name of ['a', 'b', 'c', 'd'])
+      expect(await host.upload(name, 'export default { onTick() {} }', ['au2606'])).toMatchObject({
+        ok: true,
+      });
+    for (const name of ['a', 'b', 'c']) {
+      await host.start(name);
+      expect(host.get(name)?.state).toBe('running');
+    }
+    expect(await host.start('d')).toMatchObject({ ok: false });
+    expect(host.get('d')?.error).toMatch(
+      /memory limit \(192 MiB\) leaves 20 MiB per strategy for 4 strategies.*larger resource profile or run fewer/,
+    );
+    // A stopped strategy takes no share: with c stopped, d fits beside a and b.
+    await host.stop('c');
+    await host.start('d');
+    expect(host.get('d')?.state).toBe('running');
+  });
+
+  it('a blow-up under a share smaller than the configured cap names the share', async () => {
+    const { host } = setup(undefined, 10_000, false, () => 192 * 2 ** 20);
+    for (const name of ['a', 'b'])
+      expect(await host.upload(name, 'export default { onTick() {} }', ['au2606'])).toMatchObject({
+        ok: true,
+      });
+    await host.upload('hog', HOG, ['au2606']);
+    await host.start('a');
+    await host.start('b');
+    await host.start('hog');
+    host.dispatchTick(tick(61200, 1));
+    await until(() => host.get('hog')?.state === 'failed', 20_000);
+    expect(host.get('hog')?.error).toMatch(
+      /memory limit of 14 MB exceeded \(its share of the pod's memory limit\)/,
+    );
+    expect(host.get('a')?.state).toBe('running');
+    expect(host.get('b')?.state).toBe('running');
   });
 
   it('malformed code and bad exports are refused at upload with the reason', async () => {

@@ -9,10 +9,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
 import { join } from 'node:path';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  type MessagePort,
+  type ResourceLimits,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
 import type { StrategyLogLine, StrategyView } from '../api/engine-port.ts';
 import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Journal } from '../journal/journal.ts';
+import {
+  containerMemoryLimit,
+  MIN_STRATEGY_HEAP_MB,
+  type StrategyMemory,
+  strategyMemory,
+} from './memory-budget.ts';
 import { paramsJsonSchema, validateParams } from './params.ts';
 import type { FromWorker, OrderRequest, OrderTrigger, ToWorker } from './protocol.ts';
 import type {
@@ -69,8 +81,13 @@ export interface StrategyHostOptions {
    * load, not on the strategy, so it gets more than a callback. Default 15 000 ms.
    */
   loadTimeoutMs?: number;
-  /** Old-generation heap cap per strategy. Default 64 MB. */
+  /**
+   * Old-generation heap cap per strategy, at most. Default 64 MB. Under a container memory limit the caps are
+   * smaller, sized so that the strategies together fit what the runtime leaves of it (./memory-budget.ts).
+   */
   memoryMb?: number;
+  /** The container's memory limit in bytes, undefined for none; read at each start. Default: the cgroup's. */
+  memoryLimit?: () => number | undefined;
   /** Tick size in cents (default 2). */
   tick?: number;
   /**
@@ -132,6 +149,12 @@ const TICK_SPIN_MS = 0.3;
 const TICK_SPIN_BUSY_MS = 1;
 const WORKER_URL = new URL('./worker.ts', import.meta.url);
 
+type MemoryCaps = Extract<StrategyMemory, { ok: true }>;
+
+function resourceLimits(m: MemoryCaps): ResourceLimits {
+  return { maxOldGenerationSizeMb: m.oldMb, maxYoungGenerationSizeMb: m.youngMb };
+}
+
 /** Runs the strategies of one runtime. */
 export class StrategyHost {
   readonly #o: Required<Omit<StrategyHostOptions, 'onChange'>> & Pick<StrategyHostOptions, 'onChange'>;
@@ -147,6 +170,7 @@ export class StrategyHost {
       watchdogMs: 2000,
       loadTimeoutMs: 15_000,
       memoryMb: 64,
+      memoryLimit: containerMemoryLimit,
       tick: 2,
       now: Date.now,
       busyPoll: false,
@@ -231,7 +255,7 @@ export class StrategyHost {
     // A new file name per upload: ESM caches modules by URL, and a fresh name makes hot reload exact.
     const file = join(this.#o.uploadDir, `${name}.${this.#o.now()}.mjs`);
     writeFileSync(file, js);
-    const described = await this.#describe(file);
+    const described = await this.#describe(file, this.#checkMemory());
     if (!described.ok) return refuse('STRATEGY_INVALID', described.message);
     const params = validateParams(described.params, existing?.def.params ?? {});
     const def: StrategyDefinition = {
@@ -275,13 +299,15 @@ export class StrategyHost {
     e.state = 'starting';
     e.error = undefined;
     this.#changed(e);
-    const described = await this.#describe(e.def.file);
+    const memory = this.#memory();
+    if (!memory.ok) return this.#fail(e, memory.message);
+    const described = await this.#describe(e.def.file, memory);
     if (!described.ok) return this.#fail(e, described.message);
     e.schema = described.params ?? {};
     const params = validateParams(e.schema, e.def.params);
     if (!params.ok) return this.#fail(e, `parameters: ${params.message}`, 'STRATEGY_PARAMS_INVALID');
     e.def.params = params.value;
-    const run = this.#spawn(e);
+    const run = this.#spawn(e, memory);
     const init = await this.#call(e, run, {
       type: 'init',
       file: e.def.file,
@@ -330,7 +356,7 @@ export class StrategyHost {
     const e = this.#entries.get(name);
     if (!e) return refuse('STRATEGY_NOT_FOUND', `"${name}".`);
     if (!e.schema) {
-      const d = await this.#describe(e.def.file);
+      const d = await this.#describe(e.def.file, this.#checkMemory());
       if (!d.ok) return refuse('STRATEGY_INVALID', d.message);
       e.schema = d.params ?? {};
     }
@@ -437,11 +463,39 @@ export class StrategyHost {
     for (const e of this.#entries.values()) if (e.run) this.#kill(e);
   }
 
-  #spawn(e: Entry): Running {
+  /**
+   * Heap caps for a strategy starting now. The limit is shared among the strategies meant to run (running,
+   * starting, or to be started: enabled and not stopped by the investor), so that strategies started one
+   * after another do not give the first ones more than their share. Stopped and failed ones take none.
+   */
+  #memory(): StrategyMemory {
+    const j = this.#o.journal;
+    let meant = 0;
+    for (const e of this.#entries.values())
+      if (
+        e.run ||
+        e.state === 'starting' ||
+        (j.get<boolean>(`strategy:${e.def.name}:running`) ?? e.def.enabled)
+      )
+        meant++;
+    return strategyMemory({
+      limitBytes: this.#o.memoryLimit(),
+      strategies: Math.max(1, meant),
+      maxOldMb: this.#o.memoryMb,
+    });
+  }
+
+  /** Caps for a short-lived worker that only loads a module to check it: a start's, or the smallest. */
+  #checkMemory(): MemoryCaps {
+    const m = this.#memory();
+    return m.ok ? m : { ok: true, oldMb: MIN_STRATEGY_HEAP_MB, youngMb: 4, limited: true };
+  }
+
+  #spawn(e: Entry, memory: MemoryCaps): Running {
     const buffers = createLaneBuffers();
     const channel = new MessageChannel();
     const worker = new Worker(WORKER_URL, {
-      resourceLimits: { maxOldGenerationSizeMb: this.#o.memoryMb, maxYoungGenerationSizeMb: 16 },
+      resourceLimits: resourceLimits(memory),
       stdout: true,
       stderr: true,
       workerData: { lane: buffers, reply: channel.port2, busyPoll: this.#o.busyPoll },
@@ -468,7 +522,7 @@ export class StrategyHost {
     worker.on('error', (err: Error & { code?: string }) => {
       const why =
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `memory limit of ${this.#o.memoryMb} MB exceeded`
+          ? `memory limit of ${memory.oldMb} MB exceeded${memory.limited ? ` (its share of the pod's memory limit)` : ''}`
           : (err.stack ?? String(err));
       this.#fail(e, why);
     });
@@ -653,11 +707,10 @@ export class StrategyHost {
   /** Loads a module in a short-lived worker to check it (syntax, export shape, parameter declarations). */
   async #describe(
     file: string,
+    memory: MemoryCaps,
   ): Promise<{ ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }> {
     return new Promise((resolve) => {
-      const w = new Worker(WORKER_URL, {
-        resourceLimits: { maxOldGenerationSizeMb: this.#o.memoryMb, maxYoungGenerationSizeMb: 16 },
-      });
+      const w = new Worker(WORKER_URL, { resourceLimits: resourceLimits(memory) });
       const done = (r: { ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }) => {
         clearTimeout(timer);
         w.removeAllListeners();

@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../domain/types.ts';
 import { openJournal } from './journal.ts';
@@ -49,18 +48,30 @@ describe('Journal', () => {
     const p = tmp();
     const a = openJournal(p);
     const first = a.tx(() => a.nextClOrdId());
-    // What an OS crash under synchronous=NORMAL can do: the counter's last commits rolled back.
     a.tx(() => a.nextClOrdId());
     a.close();
-    const db = new DatabaseSync(p);
-    db.prepare("UPDATE meta SET value = '1' WHERE key = 'nextSeq'").run();
-    db.close();
+    // What an OS crash under synchronous=NORMAL can do: the last commits (the orders with those ids) rolled back.
+    // Whatever was rolled back, the next process counts under an epoch fsynced at its start.
     const b = openJournal(p);
     const again = b.tx(() => b.nextClOrdId());
     b.close();
     expect(again).not.toBe(first);
     expect(again.split('-')[0]).toBe(first.split('-')[0]);
     expect(again.split('-')[2]).toBe(first.split('-')[2]);
+    expect(again.split('-')[1]).not.toBe(first.split('-')[1]);
+  });
+
+  it('an id used in a rolled-back transaction is skipped, never handed out again', () => {
+    const j = openJournal(tmp());
+    let lost = '';
+    expect(() =>
+      j.tx(() => {
+        lost = j.nextClOrdId();
+        throw new Error('risk refused after the id was taken');
+      }),
+    ).toThrow();
+    expect(j.tx(() => j.nextClOrdId())).not.toBe(lost);
+    j.close();
   });
 
   it('a rolled-back transaction leaves nothing behind', () => {

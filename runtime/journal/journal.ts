@@ -16,8 +16,9 @@
  *    reconciliation with the counter (it asks the counter for the account's orders), not by the journal.
  * Ticks are not journaled.
  *
- * Client order ids: the counter is stored in the same transaction as the order; the journal id is random,
- * minted when the file is created, so ids stay unique across restarts and even across a wiped volume.
+ * Client order ids: `<journal id>-<boot epoch>-<n>`. The journal id is random, minted when the file is created,
+ * so ids stay unique even across a wiped volume; the boot epoch is committed with an fsync before this process
+ * can mint any id, so `n` is a counter in memory, from 1 at every start: no statement per order for it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -71,6 +72,8 @@ export class Journal {
   /** `<journal id>-<boot epoch>-`: the part of every client order id fixed for this process's life. */
   readonly #prefix: string;
   #open = true;
+  /** Client order ids minted by this process (see nextClOrdId). */
+  #idCount = 0;
   readonly #stmts;
   readonly #checkpointer: BackgroundCheckpointer | undefined;
 
@@ -88,7 +91,6 @@ export class Journal {
     if (!prefix) {
       prefix = randomBytes(3).toString('hex').toUpperCase();
       this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('idPrefix', prefix);
-      this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('nextSeq', '1');
     }
     const epoch = Number((getMeta.get('bootEpoch') as { value: string } | undefined)?.value ?? '0') + 1;
     this.#db
@@ -149,11 +151,12 @@ export class Journal {
     }
   }
 
-  /** Reserves the next client order id (durably, with whatever else the caller writes in the same tx). */
+  /**
+   * The next client order id. Never repeated, whatever happens to the transaction it is used in: an id of a
+   * rolled-back transaction is skipped, not reused, and the next start counts under a new boot epoch.
+   */
   nextClOrdId(): ClOrdId {
-    const seq = Number((this.#stmts.getMeta.get('nextSeq') as { value: string }).value);
-    this.#stmts.setMeta.run('nextSeq', String(seq + 1));
-    return `${this.#prefix}${seq}`;
+    return `${this.#prefix}${++this.#idCount}`;
   }
 
   /** Appends one record to the event log. */

@@ -137,6 +137,27 @@ describe('StrategyHost', () => {
     expect(host.get('hog')?.error).toMatch(/memory limit of 32 MB exceeded/);
   });
 
+  it('a strategy piling up buffers outside the heap is stopped too, with the reason', async () => {
+    const { host } = setup(undefined, 400);
+    await host.upload(
+      'buffers',
+      'const keep = []; export default { onTick() { keep.push(Buffer.alloc(8 * 2 ** 20, 1)); } }',
+      ['au2606'],
+    );
+    await host.upload('quiet', 'export default { onTick() {} }', ['au2606']);
+    await host.start('buffers');
+    await host.start('quiet');
+    for (let i = 1; i <= 8 && host.get('buffers')?.state === 'running'; i++) {
+      host.dispatchTick(tick(61200, i));
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await until(() => host.get('buffers')?.state === 'failed', 20_000);
+    expect(host.get('buffers')?.error).toMatch(
+      /memory limit of 32 MB exceeded by buffers outside the heap \(\d+ MB\)/,
+    );
+    expect(host.get('quiet')?.state).toBe('running');
+  });
+
   it("shares the pod's memory limit among the strategies meant to run; one too many is refused with the reason", async () => {
     const { host } = setup(undefined, 10_000, false, () => 192 * 2 ** 20);
     for (const name of ['a', 'b', 'c', 'd'])

@@ -125,6 +125,14 @@ interface Running {
   seq: number;
   pending: Map<number, Pending>;
   timers: Map<string, NodeJS.Timeout>;
+  /** The heap caps it was started with. */
+  memory: MemoryCaps;
+  /**
+   * Memory outside the V8 heap (ArrayBuffers, Buffers), which resourceLimits does not cap: what the worker
+   * held at the first look after start, and whether a look is in flight (see #checkBuffers).
+   */
+  externalBase?: number;
+  lookingAtBuffers: boolean;
 }
 
 interface Entry {
@@ -511,6 +519,8 @@ export class StrategyHost {
       seq: 0,
       pending: new Map(),
       timers: new Map(),
+      memory,
+      lookingAtBuffers: false,
     };
     e.run = run;
     // An order read here (its tick's spin was over) takes the orders queued right behind it along.
@@ -663,6 +673,7 @@ export class StrategyHost {
         );
         continue;
       }
+      this.#checkBuffers(e, run);
       const oldest = run.pending.values().next().value as Pending | undefined;
       const limit = oldest?.limitMs ?? this.#o.watchdogMs;
       if (oldest && now - oldest.at > limit)
@@ -671,6 +682,33 @@ export class StrategyHost {
           `${oldest.what === 'onInit' ? 'loading/onInit' : oldest.what} did not return within ${limit} ms (endless loop?); the worker was terminated`,
         );
     }
+  }
+
+  /**
+   * V8 caps a worker's heap, not the memory its ArrayBuffers and Buffers hold outside it. The watchdog looks
+   * at that too: a strategy whose buffers grew by more than its heap cap since it started is stopped as if its
+   * heap were full. Growth is caught within a watchdog period; one allocation larger than the pod's free memory
+   * is not (docs/runtime.md "Memory").
+   */
+  #checkBuffers(e: Entry, run: Running): void {
+    if (run.lookingAtBuffers) return;
+    run.lookingAtBuffers = true;
+    run.worker.getHeapStatistics().then(
+      (h) => {
+        run.lookingAtBuffers = false;
+        if (e.run !== run) return;
+        run.externalBase ??= h.external_memory;
+        const grownMb = (h.external_memory - run.externalBase) / 2 ** 20;
+        if (grownMb > run.memory.oldMb)
+          this.#fail(
+            e,
+            `memory limit of ${run.memory.oldMb} MB exceeded by buffers outside the heap (${Math.round(grownMb)} MB)`,
+          );
+      },
+      () => {
+        run.lookingAtBuffers = false; // the worker is gone; its exit is reported on its own
+      },
+    );
   }
 
   #fail(

@@ -16,15 +16,15 @@ import {
   receiveMessageOnPort,
   Worker,
 } from 'node:worker_threads';
-import type { StrategyLogLine, StrategyView } from '../api/engine-port.ts';
-import { type ErrorCode, refuse } from '../domain/errors.ts';
-import type { Journal } from '../journal/journal.ts';
 import {
   containerMemoryLimit,
   MIN_STRATEGY_HEAP_MB,
   type StrategyMemory,
   strategyMemory,
-} from './memory-budget.ts';
+} from '../../common/strategy-memory.ts';
+import type { StrategyLogLine, StrategyView } from '../api/engine-port.ts';
+import { type ErrorCode, refuse } from '../domain/errors.ts';
+import type { Journal } from '../journal/journal.ts';
 import { paramsJsonSchema, validateParams } from './params.ts';
 import type { FromWorker, OrderRequest, OrderTrigger, ToWorker } from './protocol.ts';
 import type {
@@ -83,7 +83,7 @@ export interface StrategyHostOptions {
   loadTimeoutMs?: number;
   /**
    * Old-generation heap cap per strategy, at most. Default 64 MB. Under a container memory limit the caps are
-   * smaller, sized so that the strategies together fit what the runtime leaves of it (./memory-budget.ts).
+   * smaller, sized so that the strategies together fit what the runtime leaves of it (common/strategy-memory.ts).
    */
   memoryMb?: number;
   /** The container's memory limit in bytes, undefined for none; read at each start. Default: the cgroup's. */

@@ -237,6 +237,38 @@ describe('TradingPlatformReconciler', () => {
     expect(t.api.writes).toEqual(['apply ConfigMap', 'apply Service']);
   });
 
+  it('strategies that do not fit the memory limit: the platform is rendered, StrategiesFit=False says why, and clears', async () => {
+    const t = setup();
+    const strategies = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        name: `s${i}`,
+        source: { configMapRef: { name: 'ema-cross', key: 'strategy.js' } },
+        instruments: ['au2606'],
+      }));
+    t.setPlatform(
+      samplePlatform({
+        runtime: { profile: 'small', allowedProfiles: ['small'] },
+        strategies: strategies(4),
+      }),
+    );
+    await t.run();
+    expect(t.api.writes).toContain('apply StatefulSet');
+    expect(t.status().conditions.find((c: any) => c.type === 'StrategiesFit')).toMatchObject({
+      status: 'False',
+      reason: 'MemoryLimit',
+      message: expect.stringMatching(/192 MiB.*4 strategies.*larger resource profile/),
+    });
+    expect(t.events.events.map((e) => e.reason)).toContain('StrategiesDoNotFit');
+    t.setPlatform(
+      samplePlatform({
+        runtime: { profile: 'small', allowedProfiles: ['small'] },
+        strategies: strategies(3),
+      }),
+    );
+    await t.run();
+    expect(t.status().conditions.find((c: any) => c.type === 'StrategiesFit')).toBeUndefined();
+  });
+
   it('an unknown profile stalls without touching children', async () => {
     const t = setup();
     t.setPlatform(samplePlatform({ runtime: { profile: 'huge' } }));

@@ -22,6 +22,7 @@ import { type KubeObject, objectPath, RESOURCES, resourcePath } from '../../kube
 import { POD_HASH_ANNOTATION, RUNTIME_CONTAINER, runtimePodName } from '../../render/names.ts';
 import { type RenderedPlatform, renderPlatform } from '../../render/platform.ts';
 import { templatePodHash } from '../../render/statefulset.ts';
+import { strategiesMemoryProblem } from '../../render/strategy-memory.ts';
 import type { DependencyChecker } from './dependencies.ts';
 import { buildStatus, type Observation, OWNED_CONDITIONS, type PodView } from './status.ts';
 
@@ -74,6 +75,9 @@ export class TradingPlatformReconciler implements Reconciler {
       obs.profile = rendered.profile;
       obs.image = rendered.image;
       obs.desiredResources = rendered.resources;
+      obs.strategiesMemory = strategiesMemoryProblem(tp, rendered.resources);
+      if (obs.strategiesMemory)
+        this.d.events.event(tp, 'Warning', 'StrategiesDoNotFit', obs.strategiesMemory);
       await this.applyChildren(ctx, tp, rendered);
       const pod = this.d.caches.pods.get(`${req.namespace}/${runtimePodName(req.name)}`) as
         | (KubeObject & PodView)

@@ -55,6 +55,20 @@ describe('TradingPlatform status', () => {
     ]);
   });
 
+  it('says StrategiesFit=False, without failing the platform, while its strategies do not fit the memory limit', () => {
+    const message =
+      "spec.strategies: the pod's memory limit (192 MiB) leaves 20 MiB per strategy for 4 strategies";
+    expect(summary(obs({ pod: pod({ running: true, ready: true }), strategiesMemory: message }))).toEqual([
+      'Ready',
+      'Ready=True:Ready',
+      'RuntimeReady=True:Running',
+      'CounterConnected=True:Connected',
+      'StrategiesFit=False:MemoryLimit',
+    ]);
+    const fit = assess(obs({ strategiesMemory: message })).conditions.find((c) => c.type === 'StrategiesFit');
+    expect(fit?.message).toBe(message);
+  });
+
   it('names a missing Secret in a Stalled Ready=False', () => {
     const a = assess(
       obs({

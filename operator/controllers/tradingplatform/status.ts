@@ -6,7 +6,9 @@
  * - `CounterConnected`: the runtime container is ready — its readiness probe is the runtime's /readyz, which
  *   answers 200 only while the FIX session with the counter is logged on;
  * - `Ready` (+ `Reconciling` / `Stalled`, kstatus): everything rendered, dependencies present, the runtime
- *   connected (or, when paused, the runtime stopped).
+ *   connected (or, when paused, the runtime stopped);
+ * - `StrategiesFit=False`, only while the enabled strategies cannot all get a heap within the runtime's memory
+ *   limit (the runtime then refuses to start the ones beyond it).
  */
 import type { ResourceRequirements } from '../../api/common.ts';
 import type { Phase, TradingPlatform, TradingPlatformStatus } from '../../api/tradingplatform.ts';
@@ -19,7 +21,14 @@ import {
 import { RUNTIME_CONTAINER } from '../../render/names.ts';
 
 /** Condition types this controller owns (others, e.g. AccessReady, belong to other controllers). */
-export const OWNED_CONDITIONS = ['Ready', 'Reconciling', 'Stalled', 'RuntimeReady', 'CounterConnected'];
+export const OWNED_CONDITIONS = [
+  'Ready',
+  'Reconciling',
+  'Stalled',
+  'RuntimeReady',
+  'CounterConnected',
+  'StrategiesFit',
+];
 
 /** The parts of a Pod the status needs. */
 export interface PodView {
@@ -49,6 +58,11 @@ export interface Observation {
   tp: TradingPlatform;
   /** Failure to render (unknown profile), if any. */
   renderError?: { reason: string; message: string };
+  /**
+   * Why the enabled strategies do not all fit the runtime's memory limit (operator/render/strategy-memory.ts),
+   * if they do not: the runtime runs, but refuses to start the strategies beyond its room.
+   */
+  strategiesMemory?: string;
   profile?: string;
   image?: string;
   desiredResources?: ResourceRequirements;
@@ -221,7 +235,11 @@ export function assess(o: Observation): { conditions: ConditionInput[]; phase: P
     };
     phase = 'Degraded';
   }
-  return { conditions: [...kstatusConditions(r), runtime, counter], phase };
+  // Present only while the strategies do not fit: the platform runs, and the admin learns it here at apply time.
+  const fit: ConditionInput[] = o.strategiesMemory
+    ? [{ type: 'StrategiesFit', status: 'False', reason: 'MemoryLimit', message: o.strategiesMemory }]
+    : [];
+  return { conditions: [...kstatusConditions(r), runtime, counter, ...fit], phase };
 }
 
 /** The status this controller writes (only fields it owns). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROFILES } from '../../operator/config.ts';
-import { strategyMemory } from './memory-budget.ts';
+import { DEFAULT_PROFILES } from '../operator/config.ts';
+import { strategyMemory } from './strategy-memory.ts';
 
 const MiB = 2 ** 20;
 

@@ -3,7 +3,7 @@
  * (resourceLimits) and terminates the worker alone when the strategy exceeds it — but only if the cap is
  * reached before the container's limit, or the kernel kills the whole runtime (OOMKilled) instead. So the
  * caps are sized to fit the limit: what the runtime itself needs is kept back, and the rest is shared among
- * the strategies. Pure.
+ * the strategies. Pure, but for containerMemoryLimit (which reads the process's cgroup).
  *
  * Measured 2026-12-03 (runtime image in a 192 MiB container, docs/runtime.md "Memory"): the runtime with no
  * strategy uses ~100 MiB, each running sample strategy adds 11–15 MiB.

@@ -181,10 +181,10 @@ describe('runtime pod', () => {
       timeoutMs: 120_000,
     });
     const instrument = liveContract();
-    // 16 MB a step: past its share of the heap within a step or two, long before the watchdog's 2 s on the
-    // profile's quarter of a CPU.
+    // It fills its heap while starting (onInit has the 15 s load budget): under the profile's quarter of a CPU,
+    // filling it from onTick could outlast the 2 s tick watchdog, which would then stop it first.
     const hog =
-      'const keep = []; export default { onTick() { for (;;) keep.push(new Array(2e6).fill(keep.length)); } };';
+      'export default { onInit() { const keep = []; for (;;) keep.push(new Array(50_000).fill(keep.length)); } };';
     apply(
       runtimeObjects(
         'small',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newOrderSingle, parseExecutionReport } from '../common/fix/messages.ts';
-import { freePort } from '../common/fix/testing.ts';
+import { freePort, type Received } from '../common/fix/testing.ts';
 import { connectAs } from './testing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aurum-restart-'));
@@ -122,10 +122,20 @@ describe('restart mid-day', () => {
     // Same FIX session resumes: no reset, sequence numbers continue on both sides.
     const a2 = await connectAs(fixPort, 'ALICE', '80001', 'alice-pw', aliceStore);
     expect(a2.client.lastSent()).toBeGreaterThan(seqBefore);
-    a2.client.sendMsg('H', { ClOrdID: 'A1', Side: '1', Instrument: { Symbol: 'au2612' } });
-    const st = parseExecutionReport(
-      (await a2.client.waitFor((r) => r.msgType === '8' && r.body.ExecType === 'I')).body,
-    )!;
+    // Asked again if unanswered: right after the logon the counter may still be answering our resend request,
+    // and jspurefix drops an application message that arrives in that state ("msgType H received in state
+    // HandleResendRequest"). A status request is a query, so asking twice is harmless.
+    const statusOf = async (): Promise<Received> => {
+      for (let attempt = 1; ; attempt++) {
+        a2.client.sendMsg('H', { ClOrdID: 'A1', Side: '1', Instrument: { Symbol: 'au2612' } });
+        try {
+          return await a2.client.waitFor((r) => r.msgType === '8' && r.body.ExecType === 'I', 3_000);
+        } catch (e) {
+          if (attempt === 3) throw e;
+        }
+      }
+    };
+    const st = parseExecutionReport((await statusOf()).body)!;
     expect(st).toMatchObject({ clOrdId: 'A1', ordStatus: '1', cumQty: 1, leavesQty: 2 });
     const b2 = await connectAs(fixPort, 'BOB', '80002', 'bob-pw', join(dir, 'bob-fix'));
     b2.client.sendMsg(

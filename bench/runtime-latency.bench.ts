@@ -7,7 +7,11 @@
  *    deployed (WAL, synchronous=NORMAL: no fsync per commit) and with synchronous=FULL (an fsync per commit,
  *    selectable), with the strategy's worker parking between ticks (default) and busy-polling
  *    (`latency.busyPoll`). Only orders sent for a tick count (each carries its tick's lane number); orders
- *    sent after a fill are counted apart. Goal: p99 <= 50 µs.
+ *    sent after a fill are counted apart. Goal: p99 <= 50 µs. The physical limit, measured in the same run
+ *    before the runtime's: the machine's floor, a bare round trip host → parked worker thread → host in the
+ *    strategy host's shape (shared-memory doorbell, Atomics.wait, the answer read with receiveMessageOnPort
+ *    during a 0.3 ms spin, else from the event loop; bench/lib/thread-hop.ts, mode `port`), offered at
+ *    1,000/s by the same feeder thread, with nothing else on the path: no strategy, risk, journal or gateway.
  * 3. Replay throughput of the same EMA-crossover strategy over the same file in Aurum's backtester, vn.py
  *    (vnpy_ctastrategy BacktestingEngine, tick mode) and NautilusTrader (BacktestEngine, Python strategy,
  *    built-in EMA indicators). Goals: >= 10x vn.py, >= 1x NautilusTrader. The three must agree on the number
@@ -25,7 +29,8 @@
  *                         trading days: a short replay is mostly Aurum's compiler warming up)
  *   --no-long             skip the longer file
  *   --no-peers            skip vn.py and NautilusTrader
- *   --no-latency          skip the latency runs
+ *   --no-latency          skip the latency runs (and the floor)
+ *   --floor-trips N       round trips measured for the floor (default 3000, about 3-4 s)
  *
  * Throughput is reported per wall-clock second and per CPU second of the replaying process; the ratios use
  * CPU seconds, because this 2-core machine is shared with builds that preempt any process at random.
@@ -48,7 +53,8 @@ import {
   ticksPerWallSecond,
   wallSeconds,
 } from './lib/replay-regions.ts';
-import { fmt, summarize } from './lib/stats.ts';
+import { fmt, type LatencySummary, summarize } from './lib/stats.ts';
+import { measureThreadHop } from './lib/thread-hop.ts';
 import { benchCacheDir, ensureTickFile } from './lib/tick-file.ts';
 import type { Benchmark } from './run.ts';
 
@@ -122,9 +128,17 @@ const bench: Benchmark = {
       `EMA ${fast}/${slow} on last price: ${referee.signals} signals expected (referee bench/lib/ema-cross.ts)`,
     );
 
-    // 2. Latency.
+    // 2. Latency. First the machine's floor: the bare thread hop the runtime's default setting makes per tick.
     const lat: Record<string, LatencyResult> = {};
+    let floor: LatencySummary | undefined;
     if (!args.includes('--no-latency')) {
+      const trips = arg(args, 'floor-trips', 3_000);
+      note(`floor: ${trips} bare thread-hop round trips at 1000/s`);
+      const hop = await measureThreadHop('port', trips, { rate: 1_000, spinMs: 0.3 });
+      floor = summarize(hop.samplesUs);
+      say(
+        `floor (bare thread hop host → parked worker → host in the strategy host's shape: SAB doorbell + Atomics.wait, answer by port read with receiveMessageOnPort in a 0.3 ms spin, else from the event loop; ${fmt(hop.perSecond, 0)}/s offered by the feeder thread): round trip µs p50 ${fmt(floor.p50)} p90 ${fmt(floor.p90)} p99 ${fmt(floor.p99)} p99.9 ${fmt(floor.p999)} max ${fmt(floor.max)} (n=${floor.count})`,
+      );
       const n1k = arg(args, 'latency-ticks', 10_000);
       const n100k = arg(args, 'latency-ticks', 20_000);
       const runs = [
@@ -235,6 +249,14 @@ const bench: Benchmark = {
         fmt(Math.max(p99(lat[a]) ?? Number.NaN, p99(lat[b]) ?? Number.NaN) / GOAL_P99_US);
       parts.push(
         `tick-to-order (ingestion → gateway) p50/p99 µs: busy-poll 1k/s ${pair('1k-busy')}, 100k/s ${pair('100k-busy')}; parked worker (default) 1k/s ${pair('1k-NORMAL')}, 100k/s ${pair('100k-NORMAL')}; journal FULL 1k/s ${pair('1k-FULL')}, 100k/s ${pair('100k-FULL')}; worst p99 = ${worst('1k-busy', '100k-busy')}x (busy-poll) / ${worst('1k-NORMAL', '100k-NORMAL')}x (default) the 50 µs goal`,
+      );
+    }
+    if (floor) {
+      // The default setting (1,000/s, parked worker, journal NORMAL, from ingestion) against the same pacing.
+      const f = floor;
+      const times = (a: number | undefined, b: number) => (a === undefined ? 'n/a' : `${fmt(a / b, 2)}x`);
+      parts.push(
+        `floor (bare thread hop, parked, 1k/s) p50/p99 ${fmt(f.p50)}/${fmt(f.p99)} µs; Aurum default p50 = ${times(p50(lat['1k-NORMAL']), f.p50)}, p99 = ${times(p99(lat['1k-NORMAL']), f.p99)} the floor`,
       );
     }
     const ratio = (

@@ -10,6 +10,7 @@ import { paceFeed } from './feeder.ts';
 import { seededRandom } from './random.ts';
 import { medianRun } from './replay-regions.ts';
 import { fmt, percentileSorted, summarize } from './stats.ts';
+import { measureThreadHop } from './thread-hop.ts';
 import { ensureTickFile } from './tick-file.ts';
 import { generateTicks, parseTickCsv, TICK_CSV_HEADER, tickToCsv } from './ticks.ts';
 
@@ -133,6 +134,26 @@ describe('paced feed', () => {
     expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(early).toBe(0);
     expect(ms).toBeGreaterThan(0);
+  });
+});
+
+describe('thread hop (the floor)', () => {
+  it('times n round trips through a parked worker, answered by port, not by the 100 ms bound', async () => {
+    // As the command line (a 1 ms pause after each answer), then as the strategy host and the floor (a feeder
+    // at 1,000/s, a 0.3 ms spin, the rest from the event loop).
+    for (const o of [{}, { rate: 1_000, spinMs: 0.3 }]) {
+      const r = await measureThreadHop('port', 20, o);
+      expect(r.mode).toBe('port');
+      expect(r.samplesUs).toHaveLength(20);
+      for (const us of r.samplesUs) expect(Number.isFinite(us) && us > 0).toBe(true);
+      // A lost answer counts as 100 ms: the median must be a real round trip.
+      expect(summarize(r.samplesUs).p50).toBeLessThan(100_000);
+      // Paced, not back to back (that would be tens of thousands per second).
+      expect(r.perSecond).toBeGreaterThan(0);
+      expect(r.perSecond).toBeLessThan(2_000);
+    }
+    await expect(measureThreadHop('port', 0)).rejects.toThrow(RangeError);
+    await expect(measureThreadHop('wait', 5, { spinMs: 0.3 })).rejects.toThrow(RangeError);
   });
 });
 

@@ -102,6 +102,19 @@ export const RuntimeConfigSchema = z.object({
       busyPoll: z.boolean().default(false),
     })
     .default({ busyPoll: false }),
+  /**
+   * What the runtime does when it keeps dying (runtime/strategy/crash-guard.ts). A strategy that made V8
+   * abort the process is never restarted by itself (found from the crash report, whatever these say); after
+   * `holdAfterCrashes` abnormal ends in a row without such a report (killed by the kernel, say), each within
+   * `windowSeconds` of starting, no strategy starts by itself, so the investor can reach the runtime and see why.
+   * 0 turns that off.
+   */
+  crashGuard: z
+    .object({
+      holdAfterCrashes: z.number().int().min(0).default(3),
+      windowSeconds: z.number().int().positive().default(600),
+    })
+    .default({ holdAfterCrashes: 3, windowSeconds: 600 }),
 });
 
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;

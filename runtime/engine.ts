@@ -16,6 +16,8 @@ import { type OmsEvent, OrderManager } from './oms/order-manager.ts';
 import { PositionBook } from './oms/positions.ts';
 import { RiskEngine } from './risk/risk-engine.ts';
 import { BarAggregator } from './strategy/bars.ts';
+import { CrashGuard } from './strategy/crash-guard.ts';
+import { takeFatalReports } from './strategy/fatal-reports.ts';
 import { StrategyHost } from './strategy/host.ts';
 import type { StrategyPosition } from './strategy/sdk.ts';
 import * as V from './views.ts';
@@ -32,6 +34,11 @@ export interface EngineOptions {
   watchdogMs?: number;
   /** Strategy heap cap (MB), default 64. */
   strategyMemoryMb?: number;
+  /**
+   * Where Node writes its report when the process dies of a fatal error (./strategy/fatal-reports.ts): read
+   * and emptied at start to find the strategy that brought the previous run down. Default: none read.
+   */
+  crashReportsDir?: string;
 }
 
 /** The engine: the API's port plus lifecycle and health. */
@@ -77,6 +84,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   const book = new PositionBook(DEFAULT_AU_SPEC);
   const risk = new RiskEngine(config.risk, { instruments: config.marketData.instruments, calendar, newId });
   let dayKey = -1;
+  /** This run's record (./strategy/crash-guard.ts), from start on. */
+  let crashGuard: CrashGuard | undefined;
 
   const oms: OrderManager = new OrderManager({
     journal,
@@ -142,8 +151,34 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     memoryMb: opts.strategyMemoryMb ?? 64,
     tick: DEFAULT_AU_SPEC.tick,
     busyPoll: config.latency.busyPoll,
+    onWorker: (threadId, strategy, oldMb) => crashGuard?.noteWorker(threadId, strategy, oldMb),
     now,
   });
+
+  /** Reads how the previous run ended and holds back the strategies that would bring this one down too. */
+  function holdCrashers(): void {
+    const reports = opts.crashReportsDir ? takeFatalReports(opts.crashReportsDir) : [];
+    const { guard, decision } = CrashGuard.begin(
+      journal,
+      reports,
+      host.meantToRun(),
+      {
+        holdAfter: config.crashGuard.holdAfterCrashes,
+        windowMs: config.crashGuard.windowSeconds * 1000,
+      },
+      now(),
+    );
+    crashGuard = guard;
+    for (const [name, reason] of decision.hold) host.hold(name, reason);
+    if (decision.findings.length > 0)
+      raise({
+        id: newId(),
+        time: now(),
+        level: 'warning',
+        code: 'RUNTIME_CRASHED',
+        message: `Previous run: ${decision.findings.join('; ')}.`,
+      });
+  }
 
   function raise(a: Alert): void {
     alerts.push(a);
@@ -393,6 +428,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       oms.recover();
       for (const s of config.strategies) host.add({ ...s, source: 'configMap' });
       host.restoreUploads();
+      holdCrashers();
       journal.tx(() => journal.append('engineStarted', { instruments: config.marketData.instruments }));
       gateway.subscribe(config.marketData.instruments);
       gateway.start();
@@ -404,6 +440,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       clearTimeout(retry);
       await host.close();
       await gateway.stop();
+      crashGuard?.markClean();
     },
     health() {
       const g = gateway.status();

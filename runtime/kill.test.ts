@@ -52,6 +52,8 @@ describe('kill test', () => {
         },
         api: { port: apiPort, usersFile: join(dir, 'users.json') },
         journal: { path: journalPath },
+        // The kills here are the test's own, not a crash loop: the strategy must start every time.
+        crashGuard: { holdAfterCrashes: 0 },
       },
       SIM_ACCOUNT.password,
     );

@@ -14,6 +14,7 @@ import { journalSessions } from './api/journal-sessions.ts';
 import { createEngine, type TradingEngine } from './engine.ts';
 import { FixGateway } from './gateway/fix/fix-gateway.ts';
 import { openJournal } from './journal/journal.ts';
+import { enableFatalReports } from './strategy/fatal-reports.ts';
 
 /** Reads and validates the configuration file; throws with every problem listed. */
 export function loadConfig(path: string): RuntimeConfig {
@@ -49,7 +50,20 @@ export async function startRuntime(
     storeDir: join(dirname(config.journal.path), 'fix'),
     logger: logger.child({ component: 'gateway' }),
   });
-  const engine = createEngine({ config, journal, gateway, logger: logger.child({ component: 'engine' }) });
+  // A strategy that makes V8 abort the process is found from Node's report at the next start (see
+  // strategy/crash-guard.ts); the report leaves the environment out, hence the flag it needs.
+  const crashReportsDir = join(dirname(config.journal.path), 'crash-reports');
+  if (!enableFatalReports(crashReportsDir))
+    logger.warn(
+      'crash reports off (start node with --report-exclude-env): a strategy that aborts the process is not identified',
+    );
+  const engine = createEngine({
+    config,
+    journal,
+    gateway,
+    logger: logger.child({ component: 'engine' }),
+    crashReportsDir,
+  });
   await engine.start();
 
   const health = () => engine.health();

@@ -3,7 +3,8 @@
  * read-only root filesystem (journal and /tmp on emptyDirs), configured like the operator does (ConfigMap
  * runtime.json, counter password Secret, strategy ConfigMap), connects over FIX to the real counter
  * simulator (a process on this machine, reached at the node's address), becomes Ready (counter logged on +
- * journal open), and the sample EMA-crossover strategy trades.
+ * journal open), and the sample EMA-crossover strategy trades. Then, within the small profile's limits: a
+ * memory hog is stopped alone, and a strategy that aborts the whole runtime is held back after the restart.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -238,5 +239,58 @@ describe('runtime pod', () => {
     const status = pod.status.containerStatuses[0];
     expect(status.restartCount, JSON.stringify(status.lastState)).toBe(0);
     expect(pod.spec.containers[0].resources.limits.memory).toBe(DEFAULT_PROFILES.small.limits.memory);
+  }, 600_000);
+
+  it('a strategy whose one allocation aborts the runtime is held back after the restart; the pod runs on and the other strategy trades', async () => {
+    kubectl(['-n', ns.name, 'delete', 'pod', 'small', '--ignore-not-found', '--wait=true'], {
+      timeoutMs: 120_000,
+    });
+    const instrument = liveContract();
+    // 320 MB at once, far past its heap share plus the ~16 MB V8 allows a worker beyond it: V8 aborts the process.
+    const hoarder = 'export default { onStart() { globalThis.hoard = new Array(40_000_000).fill(1.5); } };';
+    apply(
+      runtimeObjects(
+        'abort',
+        instrument,
+        [
+          strategy('trend', 'ema-cross.js', instrument, EMA_PARAMS),
+          strategy('hoarder', 'hoarder.js', instrument),
+        ],
+        { 'ema-cross.js': EMA_SOURCE, 'hoarder.js': hoarder },
+        DEFAULT_PROFILES.small,
+      ),
+      ns.name,
+    );
+    const restarted = await waitFor(
+      async () => {
+        const pod = kubectlJson(['-n', ns.name, 'get', 'pod', 'abort']);
+        const status = pod.status?.containerStatuses?.[0];
+        return status?.restartCount >= 1 && status.ready ? status : undefined;
+      },
+      { timeout: 300_000, interval: 2000, describe: 'the runtime container restarted once and Ready again' },
+    );
+    expect(restarted.lastState.terminated.exitCode).not.toBe(0);
+    const previous = kubectl(['-n', ns.name, 'logs', 'abort', '-c', 'runtime', '--previous']).stdout;
+    expect(previous).toContain('JavaScript heap out of memory');
+    const logs = kubectl(['-n', ns.name, 'logs', 'abort', '-c', 'runtime']).stdout;
+    const held = logs.split('\n').find((l) => l.includes('"strategy failed"') && l.includes('"hoarder"'));
+    expect(held, logs.slice(-3000)).toBeDefined();
+    expect(JSON.parse(held!).error).toMatch(
+      /^not restarted: the runtime was aborted at .+ by "Allocation failed - JavaScript heap out of memory" in this strategy's worker/,
+    );
+    expect(logs).toContain('RUNTIME_CRASHED');
+    // The other strategy trades in the restarted runtime, which stays up.
+    const before =
+      (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders?.length ?? 0;
+    await waitFor(
+      async () => {
+        const now =
+          (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders?.length ?? 0;
+        return now > before ? now : undefined;
+      },
+      { timeout: 180_000, interval: 2000, describe: 'new orders from the strategy that remains' },
+    );
+    const status = kubectlJson(['-n', ns.name, 'get', 'pod', 'abort']).status.containerStatuses[0];
+    expect(status.restartCount, JSON.stringify(status.lastState)).toBe(1);
   }, 600_000);
 });

@@ -21,6 +21,7 @@ export const ALERT_CODES = [
   'ILLEGAL_TRANSITION',
   'DUPLICATE_CLORDID',
   'MARKET_DATA_REJECTED',
+  'RUNTIME_CRASHED',
 ] as const;
 
 /** Stable codes and what they mean. */

@@ -74,6 +74,12 @@ export interface StrategyHostOptions {
   positionsOf: (strategy: string) => Record<string, StrategyPosition>;
   /** Status changes, for the API's event stream. */
   onChange?: (view: StrategyView) => void;
+  /**
+   * A worker thread was created for a strategy and is about to be given its code (to run it, or only to
+   * check it): called before the code is handed over, so that a crash of the whole process in that thread
+   * can be traced to the strategy at the next start (./crash-guard.ts).
+   */
+  onWorker?: (threadId: number, strategy: string, oldMb: number) => void;
   /** A callback running longer than this is considered stuck. Default 2000 ms. */
   watchdogMs?: number;
   /**
@@ -165,7 +171,8 @@ function resourceLimits(m: MemoryCaps): ResourceLimits {
 
 /** Runs the strategies of one runtime. */
 export class StrategyHost {
-  readonly #o: Required<Omit<StrategyHostOptions, 'onChange'>> & Pick<StrategyHostOptions, 'onChange'>;
+  readonly #o: Required<Omit<StrategyHostOptions, 'onChange' | 'onWorker'>> &
+    Pick<StrategyHostOptions, 'onChange' | 'onWorker'>;
   readonly #entries = new Map<string, Entry>();
   readonly #watchdog: NodeJS.Timeout;
   #ticks = 0;
@@ -213,10 +220,25 @@ export class StrategyHost {
 
   /** Starts every enabled strategy; failures are recorded per strategy, never thrown. */
   async startEnabled(): Promise<void> {
-    for (const e of this.#entries.values()) {
-      const wanted = this.#o.journal.get<boolean>(`strategy:${e.def.name}:running`);
-      if (wanted ?? e.def.enabled) await this.start(e.def.name);
-    }
+    for (const e of this.#entries.values()) if (this.#meantToRun(e)) await this.start(e.def.name);
+  }
+
+  /** The strategies `startEnabled` would start: enabled, or left running by the investor. */
+  meantToRun(): string[] {
+    return [...this.#entries.values()].filter((e) => this.#meantToRun(e)).map((e) => e.def.name);
+  }
+
+  /**
+   * Keeps a strategy from starting by itself: it is marked failed with the reason, as if it had failed,
+   * until the investor starts it again.
+   */
+  hold(name: string, reason: string): void {
+    const e = this.#entries.get(name);
+    if (e && !e.run) this.#fail(e, reason);
+  }
+
+  #meantToRun(e: Entry): boolean {
+    return this.#o.journal.get<boolean>(`strategy:${e.def.name}:running`) ?? e.def.enabled;
   }
 
   list(): StrategyView[] {
@@ -263,7 +285,7 @@ export class StrategyHost {
     // A new file name per upload: ESM caches modules by URL, and a fresh name makes hot reload exact.
     const file = join(this.#o.uploadDir, `${name}.${this.#o.now()}.mjs`);
     writeFileSync(file, js);
-    const described = await this.#describe(file, this.#checkMemory());
+    const described = await this.#describe(name, file, this.#checkMemory());
     if (!described.ok) return refuse('STRATEGY_INVALID', described.message);
     const params = validateParams(described.params, existing?.def.params ?? {});
     const def: StrategyDefinition = {
@@ -309,7 +331,7 @@ export class StrategyHost {
     this.#changed(e);
     const memory = this.#memory();
     if (!memory.ok) return this.#fail(e, memory.message);
-    const described = await this.#describe(e.def.file, memory);
+    const described = await this.#describe(name, e.def.file, memory);
     if (!described.ok) return this.#fail(e, described.message);
     e.schema = described.params ?? {};
     const params = validateParams(e.schema, e.def.params);
@@ -364,7 +386,7 @@ export class StrategyHost {
     const e = this.#entries.get(name);
     if (!e) return refuse('STRATEGY_NOT_FOUND', `"${name}".`);
     if (!e.schema) {
-      const d = await this.#describe(e.def.file, this.#checkMemory());
+      const d = await this.#describe(name, e.def.file, this.#checkMemory());
       if (!d.ok) return refuse('STRATEGY_INVALID', d.message);
       e.schema = d.params ?? {};
     }
@@ -477,15 +499,9 @@ export class StrategyHost {
    * after another do not give the first ones more than their share. Stopped and failed ones take none.
    */
   #memory(): StrategyMemory {
-    const j = this.#o.journal;
     let meant = 0;
     for (const e of this.#entries.values())
-      if (
-        e.run ||
-        e.state === 'starting' ||
-        (j.get<boolean>(`strategy:${e.def.name}:running`) ?? e.def.enabled)
-      )
-        meant++;
+      if (e.run || e.state === 'starting' || this.#meantToRun(e)) meant++;
     return strategyMemory({
       limitBytes: this.#o.memoryLimit(),
       strategies: Math.max(1, meant),
@@ -509,6 +525,7 @@ export class StrategyHost {
       workerData: { lane: buffers, reply: channel.port2, busyPoll: this.#o.busyPoll },
       transferList: [channel.port2],
     });
+    this.#o.onWorker?.(worker.threadId, e.def.name, memory.oldMb);
     const run: Running = {
       worker,
       lane: new LaneWriter(buffers),
@@ -744,11 +761,13 @@ export class StrategyHost {
 
   /** Loads a module in a short-lived worker to check it (syntax, export shape, parameter declarations). */
   async #describe(
+    name: string,
     file: string,
     memory: MemoryCaps,
   ): Promise<{ ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }> {
     return new Promise((resolve) => {
       const w = new Worker(WORKER_URL, { resourceLimits: resourceLimits(memory) });
+      this.#o.onWorker?.(w.threadId, name, memory.oldMb);
       const done = (r: { ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }) => {
         clearTimeout(timer);
         w.removeAllListeners();

@@ -34,7 +34,8 @@ export interface RuntimeProcess {
 
 /** Spawns the runtime with a config file. */
 export function spawnRuntime(configPath: string, env: Record<string, string> = {}): RuntimeProcess {
-  const child = spawn(process.execPath, [MAIN], {
+  // As the image's entry point: crash reports on (runtime/strategy/fatal-reports.ts), without the environment.
+  const child = spawn(process.execPath, ['--report-exclude-env', MAIN], {
     env: { ...process.env, AURUM_RUNTIME_CONFIG: configPath, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

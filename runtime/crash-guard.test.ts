@@ -1,0 +1,159 @@
+/**
+ * The crash guard against real processes: the runtime (a child process, started as the image starts it) with
+ * the real counter simulator. A strategy that makes V8 abort the whole process, and one that SIGKILLs it (as
+ * the kernel does at a pod's memory limit), must not keep the runtime down: the next start holds the culprit
+ * back — found from Node's crash report — or, without a report, stops starting strategies after a crash loop.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../common/fix/testing.ts';
+import type { RuntimeConfigInput } from '../common/runtime-config.ts';
+import { openJournal } from './journal/journal.ts';
+import {
+  liveContract,
+  type RuntimeProcess,
+  spawnRuntime,
+  waitReady,
+  writeRuntimeConfig,
+} from './testing/runtime-process.ts';
+import { SIM_ACCOUNT, type SimulatorProcess, startSimulatorProcess } from './testing/simulator-process.ts';
+
+const TESTING = resolve(import.meta.dirname, 'testing');
+const HOG = join(TESTING, 'huge-allocation-strategy.js');
+const SELF_KILL = join(TESTING, 'self-kill-strategy.js');
+const CHURN = join(TESTING, 'churn-strategy.js');
+
+const root = mkdtempSync(join(tmpdir(), 'aurum-crash-'));
+let sim: SimulatorProcess;
+beforeAll(async () => {
+  sim = await startSimulatorProcess({ liquidityMs: 50 });
+});
+afterAll(async () => {
+  await sim?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A runtime configuration in a directory of its own, with the given strategies. */
+async function setUp(
+  name: string,
+  strategies: Array<{ name: string; file: string }>,
+  crashGuard: RuntimeConfigInput['crashGuard'] = {},
+): Promise<{ dir: string; config: string; port: number; journalPath: string }> {
+  const dir = join(root, name);
+  const instrument = liveContract();
+  const port = await freePort();
+  const journalPath = join(dir, 'data', 'journal.db');
+  const config = writeRuntimeConfig(
+    dir,
+    {
+      platform: { name, namespace: 'test', investor: name },
+      counter: {
+        protocol: 'fix44',
+        endpoints: [{ host: '127.0.0.1', port: sim.fixPort }],
+        senderCompId: SIM_ACCOUNT.compId,
+        targetCompId: 'COUNTER',
+        accountId: SIM_ACCOUNT.id,
+        credentialsDir: join(dir, 'counter'),
+        heartbeatSeconds: 5,
+      },
+      marketData: { instruments: [instrument] },
+      strategies: strategies.map((s) => ({ ...s, instruments: [instrument], params: {}, enabled: true })),
+      risk: { maxOrdersPerSecond: 20, maxPositionLots: 10_000, tradingHours: 'always' },
+      api: { port, usersFile: join(dir, 'users.json') },
+      journal: { path: journalPath },
+      crashGuard,
+    },
+    SIM_ACCOUNT.password,
+  );
+  return { dir, config, port, journalPath };
+}
+
+/** Waits for a run that is expected to die by itself; returns how it ended. */
+async function diesOnItsOwn(p: RuntimeProcess, timeoutMs = 60_000): Promise<string> {
+  const how = new Promise<string>((r) => p.child.on('exit', (code, signal) => r(signal ?? `code ${code}`)));
+  const timeout = new Promise<string>((r) => setTimeout(() => r('still running'), timeoutMs));
+  const ended = await Promise.race([how, timeout]);
+  if (ended === 'still running') {
+    p.child.kill('SIGKILL');
+    throw new Error(`the runtime did not die: ${p.output.join('').slice(-2000)}`);
+  }
+  return ended;
+}
+
+/** Stops a run the way Kubernetes does (SIGTERM) after it stayed up for `ms`. */
+async function staysUpThenStops(p: RuntimeProcess, ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+  expect(p.child.exitCode, p.output.join('').slice(-2000)).toBeNull();
+  p.child.kill('SIGTERM');
+  await p.exited;
+}
+
+/** The journal's strategy lifecycle events, in order, as `kind name` (plus the error of a failure). */
+function lifecycle(journalPath: string): Array<{ what: string; error?: string }> {
+  const j = openJournal(journalPath);
+  try {
+    return j
+      .events(0, 1_000_000)
+      .filter((e) => e.kind.startsWith('strategy') || e.kind === 'engineStarted')
+      .map((e) => {
+        const d = e.data as { name?: string; error?: string };
+        return { what: `${e.kind}${d.name ? ` ${d.name}` : ''}`, ...(d.error ? { error: d.error } : {}) };
+      });
+  } finally {
+    j.close();
+  }
+}
+
+describe('crash guard', () => {
+  it('a strategy that makes V8 abort the runtime is held back at the next start; the others trade', async () => {
+    const s = await setUp('abort', [
+      { name: 'churn', file: CHURN },
+      { name: 'hog', file: HOG },
+    ]);
+    const first = spawnRuntime(s.config);
+    const ended = await diesOnItsOwn(first);
+    expect(first.output.join('')).toContain('JavaScript heap out of memory');
+    expect(ended).not.toBe('code 0');
+    const reports = join(s.dir, 'data', 'crash-reports');
+    expect(readdirSync(reports).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+
+    const second = spawnRuntime(s.config);
+    await waitReady(s.port, 60_000, second);
+    await staysUpThenStops(second, 3000);
+
+    expect(readdirSync(reports)).toEqual([]); // read, and not left lying around
+    const events = lifecycle(s.journalPath);
+    const secondStart = events.map((e) => e.what).lastIndexOf('engineStarted');
+    const held = events.find((e) => e.what === 'strategyFailed hog');
+    expect(held?.error).toMatch(
+      /^not restarted: the runtime was aborted at .+ by "Allocation failed - JavaScript heap out of memory" in this strategy's worker: one allocation larger than its 64 MB memory cap allows/,
+    );
+    const afterwards = events.slice(secondStart).map((e) => e.what);
+    expect(afterwards).toContain('strategyStarted churn');
+    expect(afterwards).not.toContain('strategyStarting hog');
+    expect(second.output.join('')).toContain('RUNTIME_CRASHED');
+
+    const j = openJournal(s.journalPath);
+    const orders = j.orders().filter((o) => o.origin === 'churn');
+    j.close();
+    expect(orders.length).toBeGreaterThan(0); // the other strategy traded in the second run
+  }, 180_000);
+
+  it('after a crash loop without a report no strategy starts by itself', async () => {
+    const s = await setUp('loop', [{ name: 'killer', file: SELF_KILL }], { holdAfterCrashes: 2 });
+    for (let i = 0; i < 2; i++) expect(await diesOnItsOwn(spawnRuntime(s.config))).toBe('SIGKILL');
+    expect(existsSync(join(s.dir, 'data', 'crash-reports'))).toBe(true);
+
+    const third = spawnRuntime(s.config);
+    await waitReady(s.port, 60_000, third);
+    await staysUpThenStops(third, 1500);
+    const events = lifecycle(s.journalPath).map((e) => e.what);
+    expect(events.filter((w) => w === 'strategyStarting killer')).toHaveLength(2);
+    const held = lifecycle(s.journalPath).filter((e) => e.what === 'strategyFailed killer');
+    expect(held).toHaveLength(1);
+    expect(held[0]!.error).toMatch(/^not restarted: the runtime ended abnormally 2 times in a row/);
+    expect(third.output.join('')).toContain('crash loop');
+  }, 180_000);
+});

@@ -3,8 +3,9 @@
  * read-only root filesystem (journal and /tmp on emptyDirs), configured like the operator does (ConfigMap
  * runtime.json, counter password Secret, strategy ConfigMap), connects over FIX to the real counter
  * simulator (a process on this machine, reached at the node's address), becomes Ready (counter logged on +
- * journal open), and the sample EMA-crossover strategy trades. Then, within the small profile's limits: a
- * memory hog is stopped alone, and a strategy that aborts the whole runtime is held back after the restart.
+ * journal open), and the sample EMA-crossover strategy trades. Then: within the small profile's limits a memory
+ * hog is stopped alone, and (standard profile) a strategy that aborts the whole runtime is held back after the
+ * restart.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -246,8 +247,11 @@ describe('runtime pod', () => {
       timeoutMs: 120_000,
     });
     const instrument = liveContract();
-    // 320 MB at once, far past its heap share plus the ~16 MB V8 allows a worker beyond it: V8 aborts the process.
-    const hoarder = 'export default { onStart() { globalThis.hoard = new Array(40_000_000).fill(1.5); } };';
+    // 128 MB at once, past its 64 MB heap cap plus the ~16 MB V8 allows a worker beyond it: V8 aborts the process.
+    // The standard profile, so that the allocation fits the container (V8 allocates it before it gives up): in
+    // the small one the kernel's OOM killer would end the process first, leaving no report (the crash-loop case).
+    // In onInit (15 s budget): under the profile's half CPU the 2 s callback watchdog could stop it first.
+    const hoarder = 'export default { onInit() { globalThis.hoard = new Array(16_000_000).fill(1.5); } };';
     apply(
       runtimeObjects(
         'abort',
@@ -257,7 +261,7 @@ describe('runtime pod', () => {
           strategy('hoarder', 'hoarder.js', instrument),
         ],
         { 'ema-cross.js': EMA_SOURCE, 'hoarder.js': hoarder },
-        DEFAULT_PROFILES.small,
+        DEFAULT_PROFILES.standard,
       ),
       ns.name,
     );

@@ -18,7 +18,12 @@ import {
   waitReady,
   writeRuntimeConfig,
 } from './testing/runtime-process.ts';
-import { SIM_ACCOUNT, type SimulatorProcess, startSimulatorProcess } from './testing/simulator-process.ts';
+import {
+  SIM_ACCOUNT,
+  type SimulatorProcess,
+  simCounter,
+  startSimulatorProcess,
+} from './testing/simulator-process.ts';
 
 const TESTING = resolve(import.meta.dirname, 'testing');
 const HOG = join(TESTING, 'huge-allocation-strategy.js');
@@ -49,15 +54,7 @@ async function setUp(
     dir,
     {
       platform: { name, namespace: 'test', investor: name },
-      counter: {
-        protocol: 'fix44',
-        endpoints: [{ host: '127.0.0.1', port: sim.fixPort }],
-        senderCompId: SIM_ACCOUNT.compId,
-        targetCompId: 'COUNTER',
-        accountId: SIM_ACCOUNT.id,
-        credentialsDir: join(dir, 'counter'),
-        heartbeatSeconds: 5,
-      },
+      counter: simCounter(sim, join(dir, 'counter'), { heartbeatSeconds: 5 }),
       marketData: { instruments: [instrument] },
       strategies: strategies.map((s) => ({ ...s, instruments: [instrument], params: {}, enabled: true })),
       risk: { maxOrdersPerSecond: 20, maxPositionLots: 10_000, tradingHours: 'always' },

@@ -15,7 +15,12 @@ import { freePort } from '../common/fix/testing.ts';
 import { openJournal } from './journal/journal.ts';
 import { compareWithCounter } from './testing/compare.ts';
 import { liveContract, spawnRuntime, waitReady, writeRuntimeConfig } from './testing/runtime-process.ts';
-import { SIM_ACCOUNT, type SimOrder, startSimulatorProcess } from './testing/simulator-process.ts';
+import {
+  SIM_ACCOUNT,
+  type SimOrder,
+  simCounter,
+  startSimulatorProcess,
+} from './testing/simulator-process.ts';
 
 const CHURN = resolve(import.meta.dirname, 'testing/churn-strategy.js');
 const dir = mkdtempSync(join(tmpdir(), 'aurum-kill-'));
@@ -31,15 +36,7 @@ describe('kill test', () => {
       dir,
       {
         platform: { name: 'kill', namespace: 'test', investor: 'kill' },
-        counter: {
-          protocol: 'fix44',
-          endpoints: [{ host: '127.0.0.1', port: sim.fixPort }],
-          senderCompId: SIM_ACCOUNT.compId,
-          targetCompId: 'COUNTER',
-          accountId: SIM_ACCOUNT.id,
-          credentialsDir: join(dir, 'counter'),
-          heartbeatSeconds: 5,
-        },
+        counter: simCounter(sim, join(dir, 'counter'), { heartbeatSeconds: 5 }),
         marketData: { instruments: [instrument] },
         strategies: [{ name: 'churn', file: CHURN, instruments: [instrument], params: {}, enabled: true }],
         risk: {

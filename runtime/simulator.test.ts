@@ -10,7 +10,12 @@ import { freePort } from '../common/fix/testing.ts';
 import { openJournal } from './journal/journal.ts';
 import { compareWithCounter } from './testing/compare.ts';
 import { liveContract, spawnRuntime, waitReady, writeRuntimeConfig } from './testing/runtime-process.ts';
-import { SIM_ACCOUNT, type SimOrder, startSimulatorProcess } from './testing/simulator-process.ts';
+import {
+  SIM_ACCOUNT,
+  type SimOrder,
+  simCounter,
+  startSimulatorProcess,
+} from './testing/simulator-process.ts';
 
 const EMA = resolve(import.meta.dirname, '../examples/strategies/ema-cross.js');
 const dir = mkdtempSync(join(tmpdir(), 'aurum-simrt-'));
@@ -25,14 +30,7 @@ describe('runtime against the counter simulator', () => {
       dir,
       {
         platform: { name: 'alice', namespace: 'test', investor: 'alice' },
-        counter: {
-          protocol: 'fix44',
-          endpoints: [{ host: '127.0.0.1', port: sim.fixPort }],
-          senderCompId: SIM_ACCOUNT.compId,
-          targetCompId: 'COUNTER',
-          accountId: SIM_ACCOUNT.id,
-          credentialsDir: join(dir, 'counter'),
-        },
+        counter: simCounter(sim, join(dir, 'counter')),
         marketData: { instruments: [instrument] },
         strategies: [
           {

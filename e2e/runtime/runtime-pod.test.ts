@@ -16,6 +16,7 @@ import {
   SIM_ACCOUNT,
   type SimOrder,
   type SimulatorProcess,
+  simCounter,
   startSimulatorProcess,
 } from '../../runtime/testing/simulator-process.ts';
 import { apply, kubectl, kubectlJson, useNamespace, waitFor, waitPodReady } from '../lib/index.ts';
@@ -57,14 +58,7 @@ function runtimeObjects(
 ): unknown[] {
   const config = {
     platform: { name, namespace: ns.name, investor: name },
-    counter: {
-      protocol: 'fix44',
-      endpoints: [{ host: nodeAddress(), port: sim.fixPort }],
-      senderCompId: SIM_ACCOUNT.compId,
-      targetCompId: 'COUNTER',
-      accountId: SIM_ACCOUNT.id,
-      credentialsDir: '/etc/aurum/counter',
-    },
+    counter: simCounter(sim, '/etc/aurum/counter', { host: nodeAddress() }),
     marketData: { instruments: [instrument] },
     strategies,
     risk: { tradingHours: 'always', priceBandTicks: 1000 },
@@ -142,8 +136,7 @@ function runtimeObjects(
 async function filledOrders(instrument: string, n: number): Promise<SimOrder[]> {
   return waitFor(
     async () => {
-      const orders = (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders ?? [];
-      const f = orders.filter((o) => o.cumQty > 0 && o.symbol === instrument);
+      const f = (await counterOrders()).filter((o) => o.cumQty > 0 && o.symbol === instrument);
       return f.length >= n ? f : undefined;
     },
     {
@@ -152,6 +145,21 @@ async function filledOrders(instrument: string, n: number): Promise<SimOrder[]> 
       describe: `${n} filled order(s) of the runtime's strategies at the simulator`,
     },
   );
+}
+
+/** Orders the simulator holds for the account. */
+async function counterOrders(): Promise<SimOrder[]> {
+  return (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders ?? [];
+}
+
+/** Waits until the simulator holds more orders than it does now. */
+async function newOrders(describe: string): Promise<void> {
+  const before = (await counterOrders()).length;
+  await waitFor(async () => ((await counterOrders()).length > before ? true : undefined), {
+    timeout: 180_000,
+    interval: 2000,
+    describe,
+  });
 }
 
 const EMA_SOURCE = readFileSync(join(repo, 'examples/strategies/ema-cross.js'), 'utf8');
@@ -214,16 +222,7 @@ describe('runtime pod', () => {
       /memory limit of \d+ MB exceeded \(its share of the pod's memory limit\)/,
     );
     // The other strategies keep trading after the hog is gone.
-    const before =
-      (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders?.length ?? 0;
-    await waitFor(
-      async () => {
-        const now =
-          (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders?.length ?? 0;
-        return now > before ? now : undefined;
-      },
-      { timeout: 180_000, interval: 2000, describe: 'new orders from the strategies that remain' },
-    );
+    await newOrders('new orders from the strategies that remain');
     const metrics = kubectl([
       '-n',
       ns.name,
@@ -284,16 +283,7 @@ describe('runtime pod', () => {
     );
     expect(logs).toContain('RUNTIME_CRASHED');
     // The other strategy trades in the restarted runtime, which stays up.
-    const before =
-      (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders?.length ?? 0;
-    await waitFor(
-      async () => {
-        const now =
-          (await sim.admin<{ orders: SimOrder[] }>(`/accounts/${SIM_ACCOUNT.id}`)).orders?.length ?? 0;
-        return now > before ? now : undefined;
-      },
-      { timeout: 180_000, interval: 2000, describe: 'new orders from the strategy that remains' },
-    );
+    await newOrders('new orders from the strategy that remains');
     const status = kubectlJson(['-n', ns.name, 'get', 'pod', 'abort']).status.containerStatuses[0];
     expect(status.restartCount, JSON.stringify(status.lastState)).toBe(1);
   }, 600_000);

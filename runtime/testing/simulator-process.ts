@@ -24,6 +24,26 @@ export interface SimulatorProcess {
 /** One account: id = Logon Username, compId = SenderCompID. */
 export const SIM_ACCOUNT = { id: '80001', compId: 'ALICE', password: 'alice-pw' };
 
+/**
+ * The runtime configuration's `counter` section for the simulator's account (the password is a file in
+ * `credentialsDir`, see writeRuntimeConfig), reached at `host`.
+ */
+export function simCounter(
+  sim: Pick<SimulatorProcess, 'fixPort'>,
+  credentialsDir: string,
+  o: { host?: string; heartbeatSeconds?: number } = {},
+) {
+  return {
+    protocol: 'fix44' as const,
+    endpoints: [{ host: o.host ?? '127.0.0.1', port: sim.fixPort }],
+    senderCompId: SIM_ACCOUNT.compId,
+    targetCompId: 'COUNTER',
+    accountId: SIM_ACCOUNT.id,
+    credentialsDir,
+    ...(o.heartbeatSeconds ? { heartbeatSeconds: o.heartbeatSeconds } : {}),
+  };
+}
+
 /** Starts the simulator (always open, liquidity on) and waits for its admin API. */
 export async function startSimulatorProcess(opts: { liquidityMs?: number } = {}): Promise<SimulatorProcess> {
   const fixPort = await freePort();

@@ -43,7 +43,7 @@ afterAll(async () => {
 /** A runtime configuration in a directory of its own, with the given strategies. */
 async function setUp(
   name: string,
-  strategies: Array<{ name: string; file: string }>,
+  strategies: Array<{ name: string; file: string; params?: Record<string, unknown> }>,
   crashGuard: RuntimeConfigInput['crashGuard'] = {},
 ): Promise<{ dir: string; config: string; port: number; journalPath: string }> {
   const dir = join(root, name);
@@ -56,7 +56,7 @@ async function setUp(
       platform: { name, namespace: 'test', investor: name },
       counter: simCounter(sim, join(dir, 'counter'), { heartbeatSeconds: 5 }),
       marketData: { instruments: [instrument] },
-      strategies: strategies.map((s) => ({ ...s, instruments: [instrument], params: {}, enabled: true })),
+      strategies: strategies.map((s) => ({ params: {}, ...s, instruments: [instrument], enabled: true })),
       risk: { maxOrdersPerSecond: 20, maxPositionLots: 10_000, tradingHours: 'always' },
       api: { port, usersFile: join(dir, 'users.json') },
       journal: { path: journalPath },
@@ -138,8 +138,31 @@ describe('crash guard', () => {
     expect(orders.length).toBeGreaterThan(0); // the other strategy traded in the second run
   }, 180_000);
 
-  it('after a crash loop without a report no strategy starts by itself', async () => {
-    const s = await setUp('loop', [{ name: 'killer', file: SELF_KILL }], { holdAfterCrashes: 2 });
+  it('a strategy that kills the runtime as it starts is held back after two such ends; the others trade', async () => {
+    const s = await setUp('start', [
+      { name: 'churn', file: CHURN },
+      { name: 'killer', file: SELF_KILL, params: { when: 'start' } },
+    ]);
+    for (let i = 0; i < 2; i++) expect(await diesOnItsOwn(spawnRuntime(s.config))).toBe('SIGKILL');
+    const third = spawnRuntime(s.config);
+    await waitReady(s.port, 60_000, third);
+    await staysUpThenStops(third, 3000);
+    const events = lifecycle(s.journalPath);
+    const held = events.filter((e) => e.what === 'strategyFailed killer');
+    expect(held).toHaveLength(1);
+    expect(held[0]!.error).toMatch(
+      /^not restarted: .+ while this strategy was starting .+ in each of the last two runs/,
+    );
+    const thirdStart = events.map((e) => e.what).lastIndexOf('engineStarted');
+    expect(events.slice(thirdStart).map((e) => e.what)).toContain('strategyStarted churn');
+    expect(third.output.join('')).toContain('RUNTIME_CRASHED');
+  }, 180_000);
+
+  it('after a crash loop without a report or a suspect no strategy starts by itself', async () => {
+    // It kills the runtime on its first tick, once started: nothing points at it.
+    const s = await setUp('loop', [{ name: 'killer', file: SELF_KILL, params: { when: 'tick' } }], {
+      holdAfterCrashes: 2,
+    });
     for (let i = 0; i < 2; i++) expect(await diesOnItsOwn(spawnRuntime(s.config))).toBe('SIGKILL');
     expect(existsSync(join(s.dir, 'data', 'crash-reports'))).toBe(true);
 

@@ -152,6 +152,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     tick: DEFAULT_AU_SPEC.tick,
     busyPoll: config.latency.busyPoll,
     onWorker: (threadId, strategy, oldMb) => crashGuard?.noteWorker(threadId, strategy, oldMb),
+    onStarting: (strategy, starting) => crashGuard?.noteStarting(strategy, starting),
     now,
   });
 

@@ -10,7 +10,16 @@ const OPTS = { holdAfter: 3, windowMs: 600_000 };
 const T0 = 1_800_000_000_000;
 
 function run(over: Partial<RunRecord> = {}): RunRecord {
-  return { startedAt: T0, clean: false, settled: false, crashesBefore: 0, threads: {}, ...over };
+  return {
+    startedAt: T0,
+    clean: false,
+    settled: false,
+    crashesBefore: 0,
+    threads: {},
+    starting: [],
+    startingAtLastCrash: [],
+    ...over,
+  };
 }
 
 const OOM: FatalReport = {
@@ -82,6 +91,52 @@ describe('decideStart', () => {
     );
   });
 
+  it('holds back a strategy that was starting when each of the last two runs ended abnormally, and only it', () => {
+    const first = decideStart(run({ starting: ['bad'] }), [], ['good', 'bad'], OPTS, T0 + 1000);
+    expect(first.hold.size).toBe(0); // one kill that fell into a start is forgiven
+    expect(first.startingAtLastCrash).toEqual(['bad']);
+    const second = decideStart(
+      run({
+        starting: ['bad'],
+        startingAtLastCrash: first.startingAtLastCrash,
+        crashesBefore: first.crashesBefore,
+      }),
+      [],
+      ['good', 'bad'],
+      OPTS,
+      T0 + 2000,
+    );
+    expect([...second.hold.keys()]).toEqual(['bad']);
+    expect(second.hold.get('bad')).toBe(
+      "not restarted: the runtime ended abnormally (killed, perhaps at the container's memory limit) while this strategy was starting (loading, onInit or onStart), in each of the last two runs. Fix the strategy, then start it again.",
+    );
+    expect(second.findings[0]).toBe(
+      'strategy bad was starting when each of the last two runs ended abnormally; it is not restarted',
+    );
+    expect(second.crashesBefore).toBe(0);
+  });
+
+  it('does not hold a starting strategy after a clean end, another strategy starting the time before, or a report', () => {
+    const both = { starting: ['bad'], startingAtLastCrash: ['bad'] };
+    expect(decideStart(run({ ...both, clean: true }), [], ['bad'], OPTS, T0).hold.size).toBe(0);
+    expect(
+      decideStart(run({ starting: ['b'], startingAtLastCrash: ['a'] }), [], ['a', 'b'], OPTS, T0).hold.size,
+    ).toBe(0);
+    // A report names the culprit: the one starting is not suspected, and the suspicion starts afresh.
+    const reported = decideStart(
+      run({ ...both, threads: { '7': { strategy: 'hog', oldMb: 58 } } }),
+      [OOM],
+      ['bad', 'hog'],
+      OPTS,
+      T0,
+    );
+    expect([...reported.hold.keys()]).toEqual(['hog']);
+    expect(reported.startingAtLastCrash).toEqual([]);
+    // Records of the version before had neither list.
+    const { starting: _s, startingAtLastCrash: _l, ...old } = run();
+    expect(decideStart(old, [], ['a'], OPTS, T0).startingAtLastCrash).toEqual([]);
+  });
+
   it('holds every strategy meant to run after holdAfter abnormal ends in a row, then counts afresh', () => {
     let previous: RunRecord | undefined;
     const held: number[] = [];
@@ -127,6 +182,10 @@ describe('CrashGuard', () => {
     expect(j.get<RunRecord>(CrashGuard.KEY)).toEqual(run());
     first.guard.noteWorker(4, 'a', 64);
     expect(j.get<RunRecord>(CrashGuard.KEY)?.threads).toEqual({ '4': { strategy: 'a', oldMb: 64 } });
+    first.guard.noteStarting('a', true);
+    first.guard.noteStarting('b', true);
+    first.guard.noteStarting('a', false);
+    expect(j.get<RunRecord>(CrashGuard.KEY)?.starting).toEqual(['b']);
     await new Promise((r) => setTimeout(r, 120));
     expect(j.get<RunRecord>(CrashGuard.KEY)?.settled).toBe(true);
 
@@ -134,6 +193,7 @@ describe('CrashGuard', () => {
     const second = CrashGuard.begin(j, [{ ...OOM, threadId: 4 }], ['a'], OPTS, T0 + 1000);
     expect([...second.decision.hold.keys()]).toEqual(['a']);
     expect(j.get<RunRecord>(CrashGuard.KEY)?.threads).toEqual({}); // a new run, a new thread map
+    expect(j.get<RunRecord>(CrashGuard.KEY)?.starting).toEqual([]);
     second.guard.markClean();
     expect(j.get<RunRecord>(CrashGuard.KEY)?.clean).toBe(true);
     const third = CrashGuard.begin(j, [], ['a'], OPTS, T0 + 2000);

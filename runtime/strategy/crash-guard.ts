@@ -10,6 +10,9 @@
  * thread. At the next start:
  * - a fatal-error report naming one of those threads holds back exactly that strategy (state failed, with
  *   why), and the others start as usual;
+ * - without a report, a strategy that was starting (loading, onInit, onStart) when each of the last two runs
+ *   ended abnormally is held back: a strategy that takes the process down as it starts (the kernel's OOM
+ *   killer, say) is found after two restarts, and one kill that happens to fall into a start is forgiven;
  * - otherwise, after `holdAfter` abnormal ends in a row, each before the window was over, no strategy is
  *   started automatically: the runtime comes up for the investor, who starts them again by hand.
  * `decideStart` is the pure decision; `CrashGuard` keeps the record.
@@ -28,6 +31,10 @@ export interface RunRecord {
   crashesBefore: number;
   /** Worker thread id → the strategy it ran and its heap cap (MB). */
   threads: Record<string, { strategy: string; oldMb: number }>;
+  /** Strategies starting right now (loading, onInit, onStart). Absent in records of older versions. */
+  starting?: string[];
+  /** Strategies that were starting when the run before this one ended abnormally. */
+  startingAtLastCrash?: string[];
 }
 
 /** Crash-loop settings (runtime configuration `crashGuard`). */
@@ -44,6 +51,8 @@ export interface StartDecision {
   hold: Map<string, string>;
   /** Abnormal ends in a row so far (stored in this run's record). */
   crashesBefore: number;
+  /** Strategies that were starting when the previous run ended abnormally (stored in this run's record). */
+  startingAtLastCrash: string[];
   /** What was found about the previous run, for the log and the investor's alerts. */
   findings: string[];
 }
@@ -82,6 +91,17 @@ export function decideStart(
     findings.push(`strategy ${t.strategy} aborted the previous run${at} (${r.event}); it is not restarted`);
   }
   const abnormal = previous !== undefined && !previous.clean;
+  const startingAtLastCrash = abnormal && hold.size === 0 ? (previous.starting ?? []) : [];
+  for (const name of startingAtLastCrash)
+    if (previous?.startingAtLastCrash?.includes(name)) {
+      hold.set(
+        name,
+        "not restarted: the runtime ended abnormally (killed, perhaps at the container's memory limit) while this strategy was starting (loading, onInit or onStart), in each of the last two runs. Fix the strategy, then start it again.",
+      );
+      findings.push(
+        `strategy ${name} was starting when each of the last two runs ended abnormally; it is not restarted`,
+      );
+    }
   const loopCandidate = abnormal && !previous.settled && hold.size === 0;
   let crashesBefore = loopCandidate ? previous.crashesBefore + 1 : 0;
   if (loopCandidate) {
@@ -102,7 +122,7 @@ export function decideStart(
       findings.push(`crash loop: no strategy is started automatically (${meantToRun.join(', ')} held)`);
     crashesBefore = 0; // held: the next abnormal end is counted afresh
   }
-  return { hold, crashesBefore, findings };
+  return { hold, crashesBefore, startingAtLastCrash, findings };
 }
 
 /** The journal's record of the current run. */
@@ -136,6 +156,8 @@ export class CrashGuard {
       settled: false,
       crashesBefore: decision.crashesBefore,
       threads: {},
+      starting: [],
+      startingAtLastCrash: decision.startingAtLastCrash,
     });
     guard.#save();
     guard.#settleTimer = setTimeout(() => {
@@ -153,6 +175,14 @@ export class CrashGuard {
     threads[String(threadId)] = { strategy, oldMb };
     const ids = Object.keys(threads);
     for (let i = 0; i < ids.length - THREADS_KEPT; i++) delete threads[ids[i]!];
+    this.#save();
+  }
+
+  /** A strategy begins or ends its start (loading, onInit, onStart). Journaled before it goes on. */
+  noteStarting(strategy: string, starting: boolean): void {
+    if (!this.#journal.isOpen()) return;
+    const others = (this.#record.starting ?? []).filter((s) => s !== strategy);
+    this.#record.starting = starting ? [...others, strategy] : others;
     this.#save();
   }
 

@@ -80,6 +80,8 @@ export interface StrategyHostOptions {
    * can be traced to the strategy at the next start (./crash-guard.ts).
    */
   onWorker?: (threadId: number, strategy: string, oldMb: number) => void;
+  /** A strategy begins (true) or ends (false, started or failed) its start: loading, onInit, onStart. */
+  onStarting?: (strategy: string, starting: boolean) => void;
   /** A callback running longer than this is considered stuck. Default 2000 ms. */
   watchdogMs?: number;
   /**
@@ -171,8 +173,8 @@ function resourceLimits(m: MemoryCaps): ResourceLimits {
 
 /** Runs the strategies of one runtime. */
 export class StrategyHost {
-  readonly #o: Required<Omit<StrategyHostOptions, 'onChange' | 'onWorker'>> &
-    Pick<StrategyHostOptions, 'onChange' | 'onWorker'>;
+  readonly #o: Required<Omit<StrategyHostOptions, 'onChange' | 'onWorker' | 'onStarting'>> &
+    Pick<StrategyHostOptions, 'onChange' | 'onWorker' | 'onStarting'>;
   readonly #entries = new Map<string, Entry>();
   readonly #watchdog: NodeJS.Timeout;
   #ticks = 0;
@@ -321,6 +323,16 @@ export class StrategyHost {
     const e = this.#entries.get(name);
     if (!e) return refuse('STRATEGY_NOT_FOUND', `"${name}".`);
     if (e.run) return { ok: true, value: this.#view(e) };
+    this.#o.onStarting?.(name, true);
+    try {
+      return await this.#start(e);
+    } finally {
+      this.#o.onStarting?.(name, false);
+    }
+  }
+
+  async #start(e: Entry): Promise<Result<StrategyView>> {
+    const name = e.def.name;
     const j = this.#o.journal;
     j.tx(() => {
       j.set(`strategy:${name}:running`, true);

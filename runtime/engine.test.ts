@@ -111,6 +111,26 @@ describe('engine', () => {
     expect(engine.health().checks.journal).toBe('closed');
   });
 
+  it('lots adopted from the counter before the first tick neither trip the daily loss limit nor make up PnL', async () => {
+    const { engine, gateway } = setup();
+    // A position the journal does not know (a new volume, a trade made outside Aurum), reconciled at logon.
+    gateway.positions = [
+      { instrument: 'au2606', longToday: 0, longYesterday: 0, shortToday: 2, shortYesterday: 0 },
+    ];
+    await engine.start();
+    await until(() => engine.positions().some((p) => p.short.today === 2));
+    expect(engine.positions()[0]!.short.avgPrice).toBeUndefined(); // not known yet: not shown as 0.00
+    gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: T, lastPrice: 61200, volume: 1 } });
+    expect(engine.riskStatus().counters.dailyPnl).toBe('0.00'); // at a cost of 0 it would read −1,224,000.00
+    expect(await engine.submitOrder(manualBuy, trader)).toMatchObject({ ok: true });
+    gateway.emit({
+      type: 'tick',
+      tick: { instrument: 'au2606', time: T + 1000, lastPrice: 61100, volume: 2 },
+    });
+    expect(engine.riskStatus().counters.dailyPnl).toBe('2000.00'); // two short lots, 1.00 CNY/g down from their entry
+    expect(engine.positions()[0]!.short.avgPrice).toBe('612.00');
+  });
+
   it('manual orders: viewers are refused, traders pass risk, bad input gets catalogued errors', async () => {
     const { engine, gateway, journal } = setup();
     await engine.start();

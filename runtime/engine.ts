@@ -273,6 +273,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   function onTick(t: Tick): void {
     metrics.ticks.inc();
     lastTicks.set(t.instrument, t);
+    // Lots adopted from the counter before any price was known take this one as their entry.
+    if (book.hasUnknownCosts()) book.priceUnknownCosts(t.instrument, t.lastPrice);
     const minute = Math.floor(t.time / 60_000);
     if (minute !== dayKey) {
       dayKey = minute;

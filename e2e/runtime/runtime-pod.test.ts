@@ -4,8 +4,9 @@
  * runtime.json, counter password Secret, strategy ConfigMap), connects over FIX to the real counter
  * simulator (a process on this machine, reached at the node's address), becomes Ready (counter logged on +
  * journal open), and the sample EMA-crossover strategy trades. Then: within the small profile's limits a memory
- * hog is stopped alone, and (standard profile) a strategy that aborts the whole runtime is held back after the
- * restart.
+ * hog is stopped alone, (standard profile) a strategy that aborts the whole runtime is held back after the
+ * restart, and (small profile) one that takes the runtime over the pod's memory limit as it starts is held back
+ * after two OOM kills.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -165,6 +166,61 @@ async function newOrders(describe: string): Promise<void> {
 const EMA_SOURCE = readFileSync(join(repo, 'examples/strategies/ema-cross.js'), 'utf8');
 const EMA_PARAMS = { fast: 3, slow: 8, useTicks: true, slippageTicks: 3 };
 
+/**
+ * A pod `name` running the sample strategy and a `hoarder` whose onInit allocates `elements` doubles at once,
+ * under a profile (after deleting the pod `previous`: one FIX session per counter account). Waits for the runtime
+ * container to have restarted `restarts` times and be Ready again, and for the strategy that remains to trade;
+ * checks that it restarted no more. In onInit (15 s budget): under the profiles' fraction of a CPU the 2 s callback
+ * watchdog could stop the hoarder before it is done.
+ * @returns the container's status after the restarts, why the hoarder was held back, the current run's log
+ */
+async function hoarderPod(
+  name: string,
+  previous: string,
+  elements: number,
+  profile: keyof typeof DEFAULT_PROFILES,
+  restarts: number,
+): Promise<{ restarted: any; held: string; logs: string }> {
+  kubectl(['-n', ns.name, 'delete', 'pod', previous, '--ignore-not-found', '--wait=true'], {
+    timeoutMs: 120_000,
+  });
+  const instrument = liveContract();
+  const hoarder = `export default { onInit() { globalThis.hoard = new Array(${elements}).fill(1.5); } };`;
+  apply(
+    runtimeObjects(
+      name,
+      instrument,
+      [
+        strategy('trend', 'ema-cross.js', instrument, EMA_PARAMS),
+        strategy('hoarder', 'hoarder.js', instrument),
+      ],
+      { 'ema-cross.js': EMA_SOURCE, 'hoarder.js': hoarder },
+      DEFAULT_PROFILES[profile],
+    ),
+    ns.name,
+  );
+  const statusOf = () => kubectlJson(['-n', ns.name, 'get', 'pod', name]).status?.containerStatuses?.[0];
+  const restarted = await waitFor(
+    async () => {
+      const status = statusOf();
+      return status?.restartCount >= restarts && status.ready ? status : undefined;
+    },
+    {
+      timeout: 300_000,
+      interval: 2000,
+      describe: `the runtime container restarted ${restarts} time(s) and Ready`,
+    },
+  );
+  const logs = kubectl(['-n', ns.name, 'logs', name, '-c', 'runtime']).stdout;
+  const line = logs.split('\n').find((l) => l.includes('"strategy failed"') && l.includes('"hoarder"'));
+  expect(line, logs.slice(-3000)).toBeDefined();
+  // The other strategy trades in the restarted runtime, which stays up.
+  await newOrders('new orders from the strategy that remains');
+  const after = statusOf();
+  expect(after.restartCount, JSON.stringify(after.lastState)).toBe(restarts);
+  return { restarted, held: (JSON.parse(line!) as { error: string }).error, logs };
+}
+
 describe('runtime pod', () => {
   it('runs non-root on a read-only root filesystem, becomes Ready against the simulator, and the sample strategy trades', async () => {
     const instrument = liveContract();
@@ -242,49 +298,26 @@ describe('runtime pod', () => {
   }, 600_000);
 
   it('a strategy whose one allocation aborts the runtime is held back after the restart; the pod runs on and the other strategy trades', async () => {
-    kubectl(['-n', ns.name, 'delete', 'pod', 'small', '--ignore-not-found', '--wait=true'], {
-      timeoutMs: 120_000,
-    });
-    const instrument = liveContract();
     // 128 MB at once, past its 64 MB heap cap plus the ~16 MB V8 allows a worker beyond it: V8 aborts the process.
     // The standard profile, so that the allocation fits the container (V8 allocates it before it gives up): in
-    // the small one the kernel's OOM killer would end the process first, leaving no report (the crash-loop case).
-    // In onInit (15 s budget): under the profile's half CPU the 2 s callback watchdog could stop it first.
-    const hoarder = 'export default { onInit() { globalThis.hoard = new Array(16_000_000).fill(1.5); } };';
-    apply(
-      runtimeObjects(
-        'abort',
-        instrument,
-        [
-          strategy('trend', 'ema-cross.js', instrument, EMA_PARAMS),
-          strategy('hoarder', 'hoarder.js', instrument),
-        ],
-        { 'ema-cross.js': EMA_SOURCE, 'hoarder.js': hoarder },
-        DEFAULT_PROFILES.standard,
-      ),
-      ns.name,
-    );
-    const restarted = await waitFor(
-      async () => {
-        const pod = kubectlJson(['-n', ns.name, 'get', 'pod', 'abort']);
-        const status = pod.status?.containerStatuses?.[0];
-        return status?.restartCount >= 1 && status.ready ? status : undefined;
-      },
-      { timeout: 300_000, interval: 2000, describe: 'the runtime container restarted once and Ready again' },
-    );
+    // the small one the kernel's OOM killer would end the process first, leaving no report (the next test).
+    const { restarted, held, logs } = await hoarderPod('abort', 'small', 16_000_000, 'standard', 1);
     expect(restarted.lastState.terminated.exitCode).not.toBe(0);
     const previous = kubectl(['-n', ns.name, 'logs', 'abort', '-c', 'runtime', '--previous']).stdout;
     expect(previous).toContain('JavaScript heap out of memory');
-    const logs = kubectl(['-n', ns.name, 'logs', 'abort', '-c', 'runtime']).stdout;
-    const held = logs.split('\n').find((l) => l.includes('"strategy failed"') && l.includes('"hoarder"'));
-    expect(held, logs.slice(-3000)).toBeDefined();
-    expect(JSON.parse(held!).error).toMatch(
+    expect(held).toMatch(
       /^not restarted: the runtime was aborted at .+ by "Allocation failed - JavaScript heap out of memory" in this strategy's worker/,
     );
     expect(logs).toContain('RUNTIME_CRASHED');
-    // The other strategy trades in the restarted runtime, which stays up.
-    await newOrders('new orders from the strategy that remains');
-    const status = kubectlJson(['-n', ns.name, 'get', 'pod', 'abort']).status.containerStatuses[0];
-    expect(status.restartCount, JSON.stringify(status.lastState)).toBe(1);
+  }, 600_000);
+
+  it("a strategy that takes the runtime over the small profile's memory limit as it starts is held back after two OOM kills; the other trades", async () => {
+    // 192 MB of doubles, written as they are allocated: more than the whole 192 MiB container, so the kernel's OOM
+    // killer ends the runtime before V8 can find its heap over the cap — no report is left.
+    const { restarted, held } = await hoarderPod('oom', 'abort', 24_000_000, 'small', 2);
+    expect(restarted.lastState.terminated.reason).toBe('OOMKilled');
+    expect(held).toMatch(
+      /^not restarted: the runtime ended abnormally .+ while this strategy was starting .+ in each of the last two runs/,
+    );
   }, 600_000);
 });

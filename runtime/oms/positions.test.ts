@@ -73,6 +73,44 @@ describe('PositionBook', () => {
     expect(b.get('au2606').long.cost).toBe(61200 * 3);
   });
 
+  it('lots adopted before any price carry no PnL until the first price, which becomes their entry', () => {
+    const b = new PositionBook();
+    const counter = {
+      instrument: 'au2606',
+      longToday: 0,
+      longYesterday: 0,
+      shortToday: 2,
+      shortYesterday: 0,
+    };
+    b.adopt(counter, undefined);
+    expect(b.hasUnknownCosts()).toBe(true);
+    expect(b.get('au2606').short).toEqual({ today: 2, yesterday: 0, cost: 0, costUnknown: true });
+    // With a cost of 0, two short lots at 612.00 would read as a loss of 1.22 million CNY.
+    expect(b.unrealized('au2606', 61200)).toBe(0);
+    expect(avgPrice(b.get('au2606').short)).toBeUndefined();
+    b.priceUnknownCosts('au2606', 61200);
+    expect(b.hasUnknownCosts()).toBe(false);
+    expect(b.get('au2606').short).toEqual({ today: 2, yesterday: 0, cost: 61200 * 2 });
+    expect(b.unrealized('au2606', 61100)).toBe(2 * 100 * 1000);
+    // Adopting again with a price known keeps the entry it has.
+    b.adopt({ ...counter, shortToday: 3 }, 60000);
+    expect(b.get('au2606').short.cost).toBe(61200 * 3);
+  });
+
+  it('a fill on lots whose entry is unknown prices them at the fill first (no made-up PnL), and it survives a snapshot', () => {
+    const b = new PositionBook();
+    b.adopt(
+      { instrument: 'au2606', longToday: 0, longYesterday: 3, shortToday: 0, shortYesterday: 0 },
+      undefined,
+    );
+    const restored = new PositionBook();
+    restored.restore(b.snapshot());
+    expect(restored.hasUnknownCosts()).toBe(true);
+    expect(restored.applyFill(fill('sell', 'close', 61500, 1))).toBe(0);
+    expect(restored.get('au2606').long).toEqual({ today: 0, yesterday: 2, cost: 61500 * 2 });
+    expect(restored.hasUnknownCosts()).toBe(false);
+  });
+
   it('margin at 16% of notional', () => {
     const b = new PositionBook();
     b.applyFill(fill('buy', 'open', 60000, 1));

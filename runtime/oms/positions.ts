@@ -12,6 +12,11 @@ export interface PositionLeg {
   yesterday: number;
   /** Sum of entry price × lots of the lots still open (cents/g × lots). */
   cost: number;
+  /**
+   * The lots were adopted from the counter before any price was known, so `cost` is not theirs yet: they carry no
+   * unrealized PnL and are priced at the first price seen (a tick or a fill). Absent otherwise.
+   */
+  costUnknown?: true;
 }
 
 /** A position in one instrument. */
@@ -30,16 +35,18 @@ const emptyLeg = (): PositionLeg => ({ today: 0, yesterday: 0, cost: 0 });
 /** Lots held on a leg. */
 export const legLots = (l: PositionLeg): number => l.today + l.yesterday;
 
-/** Average entry price of a leg in cents/g (rounded to the nearest cent), or undefined when flat. */
+/** Average entry price of a leg in cents/g (rounded to the nearest cent), or undefined when flat or unknown. */
 export function avgPrice(l: PositionLeg): Price | undefined {
   const lots = legLots(l);
-  return lots > 0 ? Math.round(l.cost / lots) : undefined;
+  return lots > 0 && !l.costUnknown ? Math.round(l.cost / lots) : undefined;
 }
 
 /** The book of positions of one account. */
 export class PositionBook {
   readonly #spec: Pick<ContractSpec, 'multiplier' | 'marginBps'>;
   readonly #positions = new Map<string, Position>();
+  /** Legs waiting for a price: kept so that the tick path asks nothing while there are none. */
+  #unknownCosts = 0;
 
   /** @param spec contract multiplier and margin rate (default SHFE gold) */
   constructor(spec: Pick<ContractSpec, 'multiplier' | 'marginBps'> = DEFAULT_AU_SPEC) {
@@ -71,6 +78,10 @@ export class PositionBook {
     p.commission += fill.commission;
     const sideName = positionSideOf(fill.side, fill.offset);
     const leg = sideName === 'long' ? p.long : p.short;
+    if (leg.costUnknown) {
+      priceLeg(leg, fill.price);
+      this.#countUnknown();
+    }
     if (fill.offset === 'open') {
       leg.today += fill.quantity;
       leg.cost += fill.price * fill.quantity;
@@ -102,7 +113,22 @@ export class PositionBook {
     const p = this.#positions.get(instrument);
     if (!p || last === undefined) return 0;
     const m = this.#spec.multiplier;
-    return (last * legLots(p.long) - p.long.cost) * m + (p.short.cost - last * legLots(p.short)) * m;
+    const long = p.long.costUnknown ? 0 : (last * legLots(p.long) - p.long.cost) * m;
+    const short = p.short.costUnknown ? 0 : (p.short.cost - last * legLots(p.short)) * m;
+    return long + short;
+  }
+
+  /** True while some adopted lots wait for a price (see {@link PositionLeg.costUnknown}). */
+  hasUnknownCosts(): boolean {
+    return this.#unknownCosts > 0;
+  }
+
+  /** Prices the adopted lots of `instrument` whose entry cost is unknown at `price` (the first one seen). */
+  priceUnknownCosts(instrument: string, price: Price): void {
+    const p = this.#positions.get(instrument);
+    if (!p) return;
+    for (const leg of [p.long, p.short]) if (leg.costUnknown) priceLeg(leg, price);
+    this.#countUnknown();
   }
 
   /** Margin held by a position at `last` (fen). */
@@ -132,13 +158,23 @@ export class PositionBook {
     const p = this.get(cp.instrument);
     const fix = (leg: PositionLeg, today: number, yesterday: number) => {
       const before = legLots(leg);
-      const avg = before > 0 ? leg.cost / before : (fallbackPrice ?? 0);
+      const known = before > 0 && !leg.costUnknown;
+      const avg = known ? leg.cost / before : fallbackPrice;
       leg.today = today;
       leg.yesterday = yesterday;
-      leg.cost = Math.round(avg * (today + yesterday));
+      // Without any price (reconciled before the first tick) a cost of 0 would make the lots look like a
+      // fortune won or lost, enough to trip the daily loss limit: they wait for the first price instead.
+      if (avg === undefined && today + yesterday > 0) {
+        leg.cost = 0;
+        leg.costUnknown = true;
+      } else {
+        leg.cost = Math.round((avg ?? 0) * (today + yesterday));
+        delete leg.costUnknown;
+      }
     };
     fix(p.long, cp.longToday, cp.longYesterday);
     fix(p.short, cp.shortToday, cp.shortYesterday);
+    this.#countUnknown();
   }
 
   /** Our lots in the counter's shape, for comparing. */
@@ -162,5 +198,19 @@ export class PositionBook {
   restore(positions: Position[]): void {
     this.#positions.clear();
     for (const p of positions) this.#positions.set(p.instrument, structuredClone(p));
+    this.#countUnknown();
   }
+
+  #countUnknown(): void {
+    let n = 0;
+    for (const p of this.#positions.values())
+      n += (p.long.costUnknown ? 1 : 0) + (p.short.costUnknown ? 1 : 0);
+    this.#unknownCosts = n;
+  }
+}
+
+/** Takes the lots of a leg whose entry cost is unknown at `price`. */
+function priceLeg(leg: PositionLeg, price: Price): void {
+  leg.cost = price * legLots(leg);
+  delete leg.costUnknown;
 }

@@ -18,9 +18,12 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(strategies: unknown[] = [], logLines: string[] = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'aurum-engine-'));
-  dirs.push(dir);
+/** An engine over a fresh journal, or over the journal in `dir` (a restart). */
+function setup(strategies: unknown[] = [], logLines: string[] = [], dir?: string) {
+  if (dir === undefined) {
+    dir = mkdtempSync(join(tmpdir(), 'aurum-engine-'));
+    dirs.push(dir);
+  }
   const config = RuntimeConfigSchema.parse({
     platform: { name: 'alice', namespace: 'investors', investor: 'alice' },
     counter: {
@@ -47,7 +50,7 @@ function setup(strategies: unknown[] = [], logLines: string[] = []) {
   });
   const events: EngineEvent[] = [];
   engine.subscribe((e) => events.push(e));
-  return { engine, gateway, journal, events, advance: (ms: number) => (t += ms), now: () => t };
+  return { engine, gateway, journal, events, dir, advance: (ms: number) => (t += ms), now: () => t };
 }
 
 const until = async (cond: () => boolean, ms = 20_000) => {
@@ -129,6 +132,42 @@ describe('engine', () => {
     });
     expect(engine.riskStatus().counters.dailyPnl).toBe('2000.00'); // two short lots, 1.00 CNY/g down from their entry
     expect(engine.positions()[0]!.short.avgPrice).toBe('612.00');
+  });
+
+  it('the entry an adopted lot took from the first tick survives a restart', async () => {
+    const tick = (price: number, at: number) =>
+      ({ type: 'tick', tick: { instrument: 'au2606', time: at, lastPrice: price, volume: 1 } }) as const;
+    // A runtime that has seen today's trading day, flat.
+    const first = setup();
+    await first.engine.start();
+    first.gateway.emit(tick(61300, T));
+    await first.engine.stop();
+    first.journal.close();
+
+    // Restarted while the counter holds lots the journal does not know: adopted before any price, then the
+    // first tick prices them (the trading day is already journaled, so nothing else writes the book).
+    const counterHolds = [
+      { instrument: 'au2606', longToday: 0, longYesterday: 0, shortToday: 2, shortYesterday: 0 },
+    ];
+    const second = setup([], [], first.dir);
+    second.gateway.positions = counterHolds;
+    await second.engine.start();
+    await until(() => second.engine.positions().some((p) => p.short.today === 2));
+    second.gateway.emit(tick(61200, T + 60_000));
+    expect(second.engine.positions()[0]!.short.avgPrice).toBe('612.00');
+    expect(second.journal.events().some((e) => e.kind === 'positionPriced')).toBe(true);
+    await second.engine.stop();
+    second.journal.close();
+
+    // Restarted again: the counter agrees, so nothing is adopted, and the entry is still the first tick's.
+    const third = setup([], [], first.dir);
+    third.gateway.positions = counterHolds;
+    await third.engine.start();
+    expect(third.engine.positions()[0]!.short.avgPrice).toBe('612.00');
+    third.gateway.emit(tick(61100, T + 120_000));
+    expect(third.engine.positions()[0]!.short.avgPrice).toBe('612.00'); // not re-priced at 611.00
+    expect(third.engine.riskStatus().counters.dailyPnl).toBe('2000.00');
+    await third.engine.stop();
   });
 
   it('manual orders: viewers are refused, traders pass risk, bad input gets catalogued errors', async () => {

@@ -274,7 +274,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     metrics.ticks.inc();
     lastTicks.set(t.instrument, t);
     // Lots adopted from the counter before any price was known take this one as their entry.
-    if (book.hasUnknownCosts()) book.priceUnknownCosts(t.instrument, t.lastPrice);
+    if (book.hasUnknownCosts()) oms.priceAdoptedLots(t.instrument, t.lastPrice);
     const minute = Math.floor(t.time / 60_000);
     if (minute !== dayKey) {
       dayKey = minute;

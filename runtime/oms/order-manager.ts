@@ -125,6 +125,20 @@ export class OrderManager {
     });
   }
 
+  /**
+   * Lots adopted from the counter before any price was known take `price` (the instrument's first tick) as
+   * their entry. Journaled at once, so a restart keeps this entry instead of taking a later tick's.
+   */
+  priceAdoptedLots(instrument: string, price: Price): void {
+    const { book, journal } = this.#d;
+    if (!book.hasUnknownCosts() || !book.priceUnknownCosts(instrument, price)) return;
+    journal.tx(() => {
+      journal.set('positions', book.snapshot());
+      journal.append('positionPriced', { instrument, price });
+    });
+    this.#d.onEvent({ type: 'position', instrument });
+  }
+
   /** Every order (newest last). */
   orders(): Order[] {
     return [...this.#orders.values()];

@@ -123,12 +123,21 @@ export class PositionBook {
     return this.#unknownCosts > 0;
   }
 
-  /** Prices the adopted lots of `instrument` whose entry cost is unknown at `price` (the first one seen). */
-  priceUnknownCosts(instrument: string, price: Price): void {
+  /**
+   * Prices the adopted lots of `instrument` whose entry cost is unknown at `price` (the first one seen).
+   * @returns whether any lots were priced (the caller persists the book then)
+   */
+  priceUnknownCosts(instrument: string, price: Price): boolean {
     const p = this.#positions.get(instrument);
-    if (!p) return;
-    for (const leg of [p.long, p.short]) if (leg.costUnknown) priceLeg(leg, price);
-    this.#countUnknown();
+    if (!p) return false;
+    let priced = false;
+    for (const leg of [p.long, p.short])
+      if (leg.costUnknown) {
+        priceLeg(leg, price);
+        priced = true;
+      }
+    if (priced) this.#countUnknown();
+    return priced;
   }
 
   /** Margin held by a position at `last` (fen). */

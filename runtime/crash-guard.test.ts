@@ -29,6 +29,7 @@ const TESTING = resolve(import.meta.dirname, 'testing');
 const HOG = join(TESTING, 'huge-allocation-strategy.js');
 const SELF_KILL = join(TESTING, 'self-kill-strategy.js');
 const CHURN = join(TESTING, 'churn-strategy.js');
+const SLOW_START = join(TESTING, 'slow-start-strategy.js');
 
 const root = mkdtempSync(join(tmpdir(), 'aurum-crash-'));
 let sim: SimulatorProcess;
@@ -85,6 +86,16 @@ async function staysUpThenStops(p: RuntimeProcess, ms: number): Promise<void> {
   expect(p.child.exitCode, p.output.join('').slice(-2000)).toBeNull();
   p.child.kill('SIGTERM');
   await p.exited;
+}
+
+/** Waits until the journal records `what` (a lifecycle entry, see {@link lifecycle}). */
+async function journaled(journalPath: string, what: string, p: RuntimeProcess, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(existsSync(journalPath) && lifecycle(journalPath).some((e) => e.what === what))) {
+    if (Date.now() > end || p.child.exitCode !== null)
+      throw new Error(`never journaled ${what}: ${p.output.join('').slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** The journal's strategy lifecycle events, in order, as `kind name` (plus the error of a failure). */
@@ -175,5 +186,26 @@ describe('crash guard', () => {
     expect(held).toHaveLength(1);
     expect(held[0]!.error).toMatch(/^not restarted: the runtime ended abnormally 2 times in a row/);
     expect(third.output.join('')).toContain('crash loop');
+  }, 180_000);
+
+  it('a stop (SIGTERM) while strategies are still starting is a clean stop, not a crash', async () => {
+    // One abnormal end would hold every strategy back: the stop must not count as one.
+    const s = await setUp('term', [{ name: 'slow', file: SLOW_START, params: { initMs: 3000 } }], {
+      holdAfterCrashes: 1,
+    });
+    const first = spawnRuntime(s.config);
+    await journaled(s.journalPath, 'strategyStarting slow', first);
+    first.child.kill('SIGTERM');
+    const ended = await diesOnItsOwn(first);
+    expect(ended, first.output.join('').slice(-2000)).toBe('code 0');
+    expect(first.output.join('')).toContain('stop requested while starting');
+
+    const second = spawnRuntime(s.config);
+    await waitReady(s.port, 60_000, second);
+    await staysUpThenStops(second, 500);
+    const events = lifecycle(s.journalPath);
+    expect(events.filter((e) => e.what === 'strategyStarted slow')).toHaveLength(2);
+    expect(events.some((e) => e.what === 'strategyFailed slow')).toBe(false);
+    expect(second.output.join('')).not.toContain('RUNTIME_CRASHED');
   }, 180_000);
 });

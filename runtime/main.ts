@@ -144,16 +144,19 @@ async function loadPlatform(config: RuntimeConfig, logger: Logger): Promise<Plat
 async function main(): Promise<void> {
   const logger = createLogger('runtime');
   const path = process.env.AURUM_RUNTIME_CONFIG ?? RUNTIME_CONFIG_PATH;
-  let rt: Awaited<ReturnType<typeof startRuntime>>;
-  try {
-    rt = await startRuntime(loadConfig(path), logger);
-  } catch (err) {
-    logger.fatal({ err: String(err) }, 'runtime failed to start');
-    process.exit(1);
-  }
+  let rt: Awaited<ReturnType<typeof startRuntime>> | undefined;
   let stopping = false;
+  /** A stop asked for while the runtime was still starting: carried out as soon as the start is over. */
+  let stopWanted: string | undefined;
   const shutdown = (signal: string) => {
     if (stopping) return;
+    if (!rt) {
+      // Node's default would end the process at once, which the crash guard would count as a crash: Kubernetes
+      // sends SIGTERM to a pod deleted or rolled while its strategies are still loading, and that is no crash.
+      stopWanted ??= signal;
+      logger.info({ signal }, 'stop requested while starting; stopping as soon as the start is over');
+      return;
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
     rt.stop().then(
@@ -163,6 +166,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    rt = await startRuntime(loadConfig(path), logger);
+  } catch (err) {
+    logger.fatal({ err: String(err) }, 'runtime failed to start');
+    process.exit(1);
+  }
+  if (stopWanted) shutdown(stopWanted);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

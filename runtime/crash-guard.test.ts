@@ -4,12 +4,13 @@
  * the kernel does at a pod's memory limit), must not keep the runtime down: the next start holds the culprit
  * back — found from Node's crash report — or, without a report, stops starting strategies after a crash loop.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../common/fix/testing.ts';
 import type { RuntimeConfigInput } from '../common/runtime-config.ts';
+import { DEFAULT_USERS, usersJson } from './api/testing/harness.ts';
 import { openJournal } from './journal/journal.ts';
 import {
   liveContract,
@@ -207,5 +208,56 @@ describe('crash guard', () => {
     expect(events.filter((e) => e.what === 'strategyStarted slow')).toHaveLength(2);
     expect(events.some((e) => e.what === 'strategyFailed slow')).toBe(false);
     expect(second.output.join('')).not.toContain('RUNTIME_CRASHED');
+  }, 180_000);
+
+  it('an upload whose check aborts the runtime is not stored; the next start says so and holds nothing back', async () => {
+    const s = await setUp('upload', [{ name: 'churn', file: CHURN }]);
+    writeFileSync(join(s.dir, 'users.json'), await usersJson(DEFAULT_USERS));
+    const api = `http://127.0.0.1:${s.port}/api`;
+    const first = spawnRuntime(s.config);
+    await waitReady(s.port, 60_000, first);
+    const { username, password } = DEFAULT_USERS[0]!;
+    const login = await fetch(`${api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    expect(login.status).toBe(200);
+    const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+    // Top-level code runs when the module is checked: one allocation past the check's heap cap.
+    const code = 'globalThis.hoard = new Array(16_000_000).fill(1.5);\nexport default {};\n';
+    const answer = await fetch(`${api}/strategies/hog/code`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    }).then(
+      (r) => `HTTP ${r.status}`,
+      () => 'no answer',
+    );
+    expect(answer).toBe('no answer');
+    expect(await diesOnItsOwn(first)).not.toBe('code 0');
+    expect(first.output.join('')).toContain('JavaScript heap out of memory');
+
+    const second = spawnRuntime(s.config);
+    await waitReady(s.port, 60_000, second);
+    // Sessions outlive a restart (they are journaled), so the same token reads what the restart found.
+    const risk = (await (await fetch(`${api}/risk`, { headers: auth })).json()) as {
+      alerts: Array<{ code: string; message: string }>;
+    };
+    const crashed = risk.alerts.find((a) => a.code === 'RUNTIME_CRASHED');
+    expect(crashed?.message).toMatch(
+      /an upload of strategy hog aborted the previous run .*while it was being checked .*the upload was not stored/,
+    );
+    expect(crashed?.message).not.toMatch(/crash loop|ended abnormally/);
+    const list = (await (await fetch(`${api}/strategies`, { headers: auth })).json()) as Array<{
+      name: string;
+      state: string;
+    }>;
+    expect(list.map((x) => x.name)).not.toContain('hog');
+    await staysUpThenStops(second, 500);
+    const events = lifecycle(s.journalPath).map((e) => e.what);
+    const secondStart = events.lastIndexOf('engineStarted');
+    expect(events.slice(secondStart)).toContain('strategyStarted churn');
+    expect(events).not.toContain('strategyFailed churn');
   }, 180_000);
 });

@@ -151,7 +151,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     memoryMb: opts.strategyMemoryMb ?? 64,
     tick: DEFAULT_AU_SPEC.tick,
     busyPoll: config.latency.busyPoll,
-    onWorker: (threadId, strategy, oldMb) => crashGuard?.noteWorker(threadId, strategy, oldMb),
+    onWorker: (threadId, strategy, oldMb, upload) =>
+      crashGuard?.noteWorker(threadId, strategy, oldMb, upload),
     onStarting: (strategy, starting) => crashGuard?.noteStarting(strategy, starting),
     now,
   });

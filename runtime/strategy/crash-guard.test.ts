@@ -54,6 +54,23 @@ describe('decideStart', () => {
     ]);
   });
 
+  it('an abort while an upload was being checked holds nothing back, says so, and is no step towards a crash loop', () => {
+    // Thread 7 checked a new upload of "hog"; the version stored before keeps running.
+    const previous = run({
+      threads: { '3': { strategy: 'hog', oldMb: 58 }, '7': { strategy: 'hog', oldMb: 58, upload: true } },
+      starting: ['hog'],
+      startingAtLastCrash: ['hog'],
+      crashesBefore: 2,
+    });
+    const d = decideStart(previous, [OOM], ['hog'], OPTS, T0 + 5000);
+    expect(d.hold.size).toBe(0);
+    expect(d.crashesBefore).toBe(0);
+    expect(d.startingAtLastCrash).toEqual([]);
+    expect(d.findings).toEqual([
+      'an upload of strategy hog aborted the previous run at 2026-12-03T15:30:46Z while it was being checked (Allocation failed - JavaScript heap out of memory); the upload was not stored, and whatever version of hog was there before is unchanged',
+    ]);
+  });
+
   it('a fatal error that is not an allocation says so', () => {
     const previous = run({ threads: { '7': { strategy: 'hog', oldMb: 58 } } });
     const d = decideStart(
@@ -181,7 +198,11 @@ describe('CrashGuard', () => {
     const first = CrashGuard.begin(j, [], ['a'], { holdAfter: 3, windowMs: 50 }, T0);
     expect(j.get<RunRecord>(CrashGuard.KEY)).toEqual(run());
     first.guard.noteWorker(4, 'a', 64);
-    expect(j.get<RunRecord>(CrashGuard.KEY)?.threads).toEqual({ '4': { strategy: 'a', oldMb: 64 } });
+    first.guard.noteWorker(5, 'b', 64, true);
+    expect(j.get<RunRecord>(CrashGuard.KEY)?.threads).toEqual({
+      '4': { strategy: 'a', oldMb: 64 },
+      '5': { strategy: 'b', oldMb: 64, upload: true },
+    });
     first.guard.noteStarting('a', true);
     first.guard.noteStarting('b', true);
     first.guard.noteStarting('a', false);

@@ -29,8 +29,11 @@ export interface RunRecord {
   settled: boolean;
   /** Abnormal ends in a row, without a cause found, before this run started. */
   crashesBefore: number;
-  /** Worker thread id → the strategy it ran and its heap cap (MB). */
-  threads: Record<string, { strategy: string; oldMb: number }>;
+  /**
+   * Worker thread id → the strategy it ran and its heap cap (MB); `upload` when the thread only checked an
+   * investor's upload (a module not stored yet), whose abort must not hold back the version already there.
+   */
+  threads: Record<string, { strategy: string; oldMb: number; upload?: true }>;
   /** Strategies starting right now (loading, onInit, onStart). Absent in records of older versions. */
   starting?: string[];
   /** Strategies that were starting when the run before this one ended abnormally. */
@@ -73,12 +76,22 @@ export function decideStart(
 ): StartDecision {
   const hold = new Map<string, string>();
   const findings: string[] = [];
+  /** The abort came from checking an upload: its cause is known, and it is no step towards a crash loop. */
+  let uploadAborted = false;
   for (const r of reports) {
     const at = r.time ? ` at ${r.time}` : '';
     const t = r.threadId === 0 ? undefined : previous?.threads[String(r.threadId)];
     if (!t) {
       findings.push(
         `the previous run was aborted${at} by a fatal error on ${r.threadId === 0 ? 'the engine thread' : `thread ${r.threadId}`}: ${r.event}`,
+      );
+      continue;
+    }
+    if (t.upload) {
+      uploadAborted = true;
+      // The upload was never stored and its request got no answer: tell the investor here, hold nothing.
+      findings.push(
+        `an upload of strategy ${t.strategy} aborted the previous run${at} while it was being checked (${r.event}); the upload was not stored, and whatever version of ${t.strategy} was there before is unchanged`,
       );
       continue;
     }
@@ -91,7 +104,8 @@ export function decideStart(
     findings.push(`strategy ${t.strategy} aborted the previous run${at} (${r.event}); it is not restarted`);
   }
   const abnormal = previous !== undefined && !previous.clean;
-  const startingAtLastCrash = abnormal && hold.size === 0 ? (previous.starting ?? []) : [];
+  const explained = hold.size > 0 || uploadAborted;
+  const startingAtLastCrash = abnormal && !explained ? (previous.starting ?? []) : [];
   for (const name of startingAtLastCrash)
     if (previous?.startingAtLastCrash?.includes(name)) {
       hold.set(
@@ -102,7 +116,7 @@ export function decideStart(
         `strategy ${name} was starting when each of the last two runs ended abnormally; it is not restarted`,
       );
     }
-  const loopCandidate = abnormal && !previous.settled && hold.size === 0;
+  const loopCandidate = abnormal && !previous.settled && !explained && hold.size === 0;
   let crashesBefore = loopCandidate ? previous.crashesBefore + 1 : 0;
   if (loopCandidate) {
     const lasted = Math.max(0, Math.round((now - previous.startedAt) / 1000));
@@ -168,11 +182,14 @@ export class CrashGuard {
     return { guard, decision };
   }
 
-  /** A worker thread is about to run a strategy's code. Journaled before the code is handed over. */
-  noteWorker(threadId: number, strategy: string, oldMb: number): void {
+  /**
+   * A worker thread is about to run a strategy's code (`upload`: only to check an upload). Journaled before the
+   * code is handed over.
+   */
+  noteWorker(threadId: number, strategy: string, oldMb: number, upload = false): void {
     if (!this.#journal.isOpen()) return;
     const threads = this.#record.threads;
-    threads[String(threadId)] = { strategy, oldMb };
+    threads[String(threadId)] = upload ? { strategy, oldMb, upload: true } : { strategy, oldMb };
     const ids = Object.keys(threads);
     for (let i = 0; i < ids.length - THREADS_KEPT; i++) delete threads[ids[i]!];
     this.#save();

@@ -79,7 +79,7 @@ export interface StrategyHostOptions {
    * check it): called before the code is handed over, so that a crash of the whole process in that thread
    * can be traced to the strategy at the next start (./crash-guard.ts).
    */
-  onWorker?: (threadId: number, strategy: string, oldMb: number) => void;
+  onWorker?: (threadId: number, strategy: string, oldMb: number, upload: boolean) => void;
   /** A strategy begins (true) or ends (false, started or failed) its start: loading, onInit, onStart. */
   onStarting?: (strategy: string, starting: boolean) => void;
   /** A callback running longer than this is considered stuck. Default 2000 ms. */
@@ -287,7 +287,7 @@ export class StrategyHost {
     // A new file name per upload: ESM caches modules by URL, and a fresh name makes hot reload exact.
     const file = join(this.#o.uploadDir, `${name}.${this.#o.now()}.mjs`);
     writeFileSync(file, js);
-    const described = await this.#describe(name, file, this.#checkMemory());
+    const described = await this.#describe(name, file, this.#checkMemory(), true);
     if (!described.ok) return refuse('STRATEGY_INVALID', described.message);
     const params = validateParams(described.params, existing?.def.params ?? {});
     const def: StrategyDefinition = {
@@ -537,7 +537,7 @@ export class StrategyHost {
       workerData: { lane: buffers, reply: channel.port2, busyPoll: this.#o.busyPoll },
       transferList: [channel.port2],
     });
-    this.#o.onWorker?.(worker.threadId, e.def.name, memory.oldMb);
+    this.#o.onWorker?.(worker.threadId, e.def.name, memory.oldMb, false);
     const run: Running = {
       worker,
       lane: new LaneWriter(buffers),
@@ -771,15 +771,19 @@ export class StrategyHost {
     void run.worker.terminate();
   }
 
-  /** Loads a module in a short-lived worker to check it (syntax, export shape, parameter declarations). */
+  /**
+   * Loads a module in a short-lived worker to check it (syntax, export shape, parameter declarations).
+   * `upload`: the module is an upload not stored yet (the crash guard tells the two apart).
+   */
   async #describe(
     name: string,
     file: string,
     memory: MemoryCaps,
+    upload = false,
   ): Promise<{ ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }> {
     return new Promise((resolve) => {
       const w = new Worker(WORKER_URL, { resourceLimits: resourceLimits(memory) });
-      this.#o.onWorker?.(w.threadId, name, memory.oldMb);
+      this.#o.onWorker?.(w.threadId, name, memory.oldMb, upload);
       const done = (r: { ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }) => {
         clearTimeout(timer);
         w.removeAllListeners();

@@ -32,8 +32,10 @@
  *   --no-latency          skip the latency runs (and the floor)
  *   --floor-trips N       round trips measured for the floor (default 3000, about 3-4 s)
  *
- * Throughput is reported per wall-clock second and per CPU second of the replaying process; the ratios use
- * CPU seconds, because this 2-core machine is shared with builds that preempt any process at random.
+ * Throughput is reported per wall-clock second and per CPU second of the replaying process. The ratios judged
+ * against the goals use CPU seconds, because this 2-core machine is shared with builds that preempt any process
+ * at random, and because they count the CPU of V8's helper threads; the wall-clock ratio of the same runs (the
+ * time a user waits) is printed beside each.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -270,7 +272,10 @@ const bench: Benchmark = {
       if (p === undefined) return `${peer} skipped`;
       if (typeof p === 'string' || typeof a !== 'object') return `${peer} not measured`;
       const theirs = ticksPerCpuSecond(p, region);
-      return `${peer} ${fmt(theirs, 0)} → Aurum/${peer} ${fmt(ticksPerCpuSecond(a, region) / theirs, 2)}x (goal >= ${goal}x)`;
+      // Per wall-clock second too (the same runs): what a user waits for. Aurum's process runs V8's compiler and
+      // collector helpers on the second core beside the replay; each Python peer runs on one.
+      const wall = ticksPerWallSecond(a, region) / ticksPerWallSecond(p, region);
+      return `${peer} ${fmt(theirs, 0)} → Aurum/${peer} ${fmt(ticksPerCpuSecond(a, region) / theirs, 2)}x (goal >= ${goal}x; per wall-clock second ${fmt(wall, 2)}x)`;
     };
     const aurumFigure = (chosen: Record<string, ReplayResult | PeerResult | string>, region: Region) => {
       const a = chosen.Aurum;

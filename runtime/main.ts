@@ -2,7 +2,8 @@
  * The trading runtime's entry point (`node runtime/main.ts`): wiring only.
  * config → journal → gateway → OMS/risk → strategy host → engine → investor API (port 8080).
  *
- * Environment: `AURUM_RUNTIME_CONFIG` (default /etc/aurum/runtime.json), `LOG_LEVEL`.
+ * Environment: `AURUM_RUNTIME_CONFIG`, else `AURUM_CONFIG` (what the operator's pod sets), default
+ * /etc/aurum/runtime.json; `LOG_LEVEL`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -143,7 +144,7 @@ async function loadPlatform(config: RuntimeConfig, logger: Logger): Promise<Plat
 
 async function main(): Promise<void> {
   const logger = createLogger('runtime');
-  const path = process.env.AURUM_RUNTIME_CONFIG ?? RUNTIME_CONFIG_PATH;
+  const path = process.env.AURUM_RUNTIME_CONFIG ?? process.env.AURUM_CONFIG ?? RUNTIME_CONFIG_PATH;
   let rt: Awaited<ReturnType<typeof startRuntime>> | undefined;
   let stopping = false;
   /** A stop asked for while the runtime was still starting: carried out as soon as the start is over. */

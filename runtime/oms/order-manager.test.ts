@@ -212,6 +212,27 @@ describe('OrderManager', () => {
     expect(gw.sent).toHaveLength(0);
   });
 
+  it('a refused order leaves no position behind for its contract, not even in the journaled book', async () => {
+    const { oms, journal } = setup();
+    await oms.refreshFunds();
+    expect(oms.submit({ ...buy, instrument: 'au2001' })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INSTRUMENT',
+    });
+    expect(oms.submit({ ...buy, instrument: 'au2001', side: 'sell', offset: 'close' })).toMatchObject({
+      ok: false,
+    });
+    expect(oms.submit({ ...buy, side: 'sell', offset: 'close' })).toMatchObject({
+      ok: false,
+      code: 'INSUFFICIENT_POSITION',
+    });
+    expect(oms.dailyPnl()).toBe(0);
+    expect(oms.riskContext('au2001').position).toMatchObject({ longToday: 0, shortYesterday: 0 });
+    expect(journal.get('positions') ?? []).toEqual([]);
+    oms.setTradingDay('2026-03-03');
+    expect(journal.get('positions')).toEqual([]);
+  });
+
   it('restart recovery: an order journaled but unknown to the counter is closed, not resent; missed fills are booked', async () => {
     const journal = openJournal(':memory:');
     const a = setup(journal);

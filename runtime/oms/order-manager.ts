@@ -315,7 +315,8 @@ export class OrderManager {
   /** Splits a close by today's and yesterday's free lots (today first). */
   #legs(intent: OrderIntent): Array<[Order['offset'], number]> | undefined {
     if (intent.offset !== 'close') return [[intent.offset, intent.quantity]];
-    const p = this.#d.book.get(intent.instrument);
+    const p = this.#d.book.find(intent.instrument);
+    if (!p) return undefined; // nothing held there: nothing to close
     const leg = intent.side === 'sell' ? p.long : p.short;
     let today = leg.today;
     let yest = leg.yesterday;

@@ -63,7 +63,15 @@ export class PositionBook {
     return p;
   }
 
-  /** Every instrument ever touched. */
+  /**
+   * The position in `instrument` if it ever had one, without creating it: asking about a contract (a risk
+   * check of an order that is then refused, say) must not add it to the book.
+   */
+  find(instrument: string): Position | undefined {
+    return this.#positions.get(instrument);
+  }
+
+  /** Every instrument that ever held a position or paid a fee. */
   all(): Position[] {
     return [...this.#positions.values()];
   }
@@ -188,13 +196,13 @@ export class PositionBook {
 
   /** Our lots in the counter's shape, for comparing. */
   asCounterPosition(instrument: string): CounterPosition {
-    const p = this.get(instrument);
+    const p = this.find(instrument);
     return {
       instrument,
-      longToday: p.long.today,
-      longYesterday: p.long.yesterday,
-      shortToday: p.short.today,
-      shortYesterday: p.short.yesterday,
+      longToday: p?.long.today ?? 0,
+      longYesterday: p?.long.yesterday ?? 0,
+      shortToday: p?.short.today ?? 0,
+      shortYesterday: p?.short.yesterday ?? 0,
     };
   }
 

@@ -25,10 +25,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { values: v } = a;
+  if (v.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (!v.strategy || (!v.ticks && !v.bars && !v.synthetic)) {
-    process.stderr.write(
-      'usage: node runtime/backtest/cli.ts --strategy <file> (--ticks <csv> | --bars <csv> | --synthetic <n>) [--params <json>] [--out <file>]\n',
-    );
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const bad = badOption(v);
+  if (bad) {
+    process.stderr.write(`${bad}\n`);
     return 2;
   }
   try {
@@ -70,6 +77,33 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+const USAGE = `usage: node runtime/backtest/cli.ts --strategy <file> (--ticks <csv> | --bars <csv> | --synthetic <n>)
+         [--params <json object>] [--instrument <code>] [--capital <CNY>] [--seed <n>] [--out <file>]
+Replays the strategy over the ticks (or bars) against the simulator's matching engine and prints the report
+(JSON) to stdout or --out, and a one-line summary to stderr.
+`;
+
+/** Why an option's value cannot be used, or undefined when all can. */
+function badOption(v: ReturnType<typeof parse>['values']): string | undefined {
+  const positiveInteger = (x: string | undefined) => x === undefined || /^[1-9]\d*$/.test(x);
+  if (!positiveInteger(v.synthetic))
+    return `--synthetic needs a positive whole number of ticks, got "${v.synthetic}"`;
+  if (v.seed !== undefined && !/^\d+$/.test(v.seed)) return `--seed needs a whole number, got "${v.seed}"`;
+  if (v.capital !== undefined && !(Number(v.capital) > 0 && Number.isFinite(Number(v.capital))))
+    return `--capital needs a positive amount in CNY, got "${v.capital}"`;
+  if (v.params !== undefined) {
+    let p: unknown;
+    try {
+      p = JSON.parse(v.params);
+    } catch (e) {
+      return `--params is not JSON: ${(e as Error).message}`;
+    }
+    if (typeof p !== 'object' || p === null || Array.isArray(p))
+      return `--params must be a JSON object such as '{"fast":5}', got ${v.params}`;
+  }
+  return undefined;
+}
+
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -83,6 +117,7 @@ function parse(argv: string[]) {
       instrument: { type: 'string' },
       capital: { type: 'string' },
       out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
 }

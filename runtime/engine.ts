@@ -43,8 +43,11 @@ export interface EngineOptions {
 
 /** The engine: the API's port plus lifecycle and health. */
 export interface TradingEngine extends Port.TradingEnginePort {
-  /** Recovers from the journal, starts the gateway and the enabled strategies. */
-  start(): Promise<void>;
+  /**
+   * Recovers from the journal, starts the gateway and the enabled strategies (one after another; none after
+   * `signal` is aborted — those stay meant to run, for the next start).
+   */
+  start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   /** Ready = counter logged on AND journal open. */
   health(): { ready: boolean; checks: Record<string, string> };
@@ -428,7 +431,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     metrics,
     oms,
     host,
-    async start() {
+    async start(signal) {
       oms.recover();
       for (const s of config.strategies) host.add({ ...s, source: 'configMap' });
       host.restoreUploads();
@@ -436,7 +439,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       journal.tx(() => journal.append('engineStarted', { instruments: config.marketData.instruments }));
       gateway.subscribe(config.marketData.instruments);
       gateway.start();
-      await host.startEnabled();
+      await host.startEnabled(signal);
     },
     async stop() {
       clearInterval(fundsTimer);

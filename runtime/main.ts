@@ -38,6 +38,10 @@ function secret(dir: string, name: string): string | undefined {
 export async function startRuntime(
   config: RuntimeConfig,
   logger: Logger,
+  o: {
+    /** Aborted when a stop is asked for during the start: no further strategy is started. */
+    startSignal?: AbortSignal;
+  } = {},
 ): Promise<{ engine: TradingEngine; stop: () => Promise<void>; port: number }> {
   const journal = openJournal(config.journal.path, { synchronous: config.journal.synchronous });
   const password = secret(config.counter.credentialsDir, 'password');
@@ -65,7 +69,7 @@ export async function startRuntime(
     logger: logger.child({ component: 'engine' }),
     crashReportsDir,
   });
-  await engine.start();
+  await engine.start(o.startSignal);
 
   const health = () => engine.health();
   let close: () => Promise<void>;
@@ -149,13 +153,18 @@ async function main(): Promise<void> {
   let stopping = false;
   /** A stop asked for while the runtime was still starting: carried out as soon as the start is over. */
   let stopWanted: string | undefined;
+  const starting = new AbortController();
   const shutdown = (signal: string) => {
     if (stopping) return;
     if (!rt) {
       // Node's default would end the process at once, which the crash guard would count as a crash: Kubernetes
       // sends SIGTERM to a pod deleted or rolled while its strategies are still loading, and that is no crash.
       stopWanted ??= signal;
-      logger.info({ signal }, 'stop requested while starting; stopping as soon as the start is over');
+      starting.abort();
+      logger.info(
+        { signal },
+        'stop requested while starting; no further strategy is started, and the runtime stops once the one starting now is up',
+      );
       return;
     }
     stopping = true;
@@ -168,7 +177,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
-    rt = await startRuntime(loadConfig(path), logger);
+    rt = await startRuntime(loadConfig(path), logger, { startSignal: starting.signal });
   } catch (err) {
     logger.fatal({ err: String(err) }, 'runtime failed to start');
     process.exit(1);

@@ -221,8 +221,11 @@ export class StrategyHost {
   }
 
   /** Starts every enabled strategy; failures are recorded per strategy, never thrown. */
-  async startEnabled(): Promise<void> {
-    for (const e of this.#entries.values()) if (this.#meantToRun(e)) await this.start(e.def.name);
+  async startEnabled(signal?: AbortSignal): Promise<void> {
+    for (const e of this.#entries.values()) {
+      if (signal?.aborted) return;
+      if (this.#meantToRun(e)) await this.start(e.def.name);
+    }
   }
 
   /** The strategies `startEnabled` would start: enabled, or left running by the investor. */

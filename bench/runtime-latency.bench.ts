@@ -86,7 +86,9 @@ function latencyLine(label: string, r: LatencyResult): string {
   if (tickCaused === 0) return `${head}: no order sent for a tick reached the gateway${tail}`;
   const g = summarize(r.fromIngestUs);
   const s = summarize(r.latenciesUs);
-  return `${head}: tick-to-order µs from ingestion p50 ${fmt(g.p50)} p90 ${fmt(g.p90)} p99 ${fmt(g.p99)} p99.9 ${fmt(g.p999)} max ${fmt(g.max)} (n=${g.count}); from scheduled arrival p50 ${fmt(s.p50)} p99 ${fmt(s.p99)}; tick is a referee decision for ${r.refereeAgrees} of ${tickCaused}${tail}`;
+  const mean = r.fromIngestUs.reduce((a, b) => a + b, 0) / tickCaused;
+  const own = `the runtime's own histogram (aurum_runtime_tick_to_order_seconds) n=${r.ownHistogram.count}, mean ${fmt(r.ownHistogram.meanUs)} µs (this benchmark's mean ${fmt(mean)} µs)`;
+  return `${head}: tick-to-order µs from ingestion p50 ${fmt(g.p50)} p90 ${fmt(g.p90)} p99 ${fmt(g.p99)} p99.9 ${fmt(g.p999)} max ${fmt(g.max)} (n=${g.count}); from scheduled arrival p50 ${fmt(s.p50)} p99 ${fmt(s.p99)}; ${own}; tick is a referee decision for ${r.refereeAgrees} of ${tickCaused}${tail}`;
 }
 
 function p99(r: LatencyResult | undefined): number | undefined {

@@ -53,9 +53,9 @@ function setup(strategies: unknown[] = [], logLines: string[] = [], dir?: string
   return { engine, gateway, journal, events, dir, advance: (ms: number) => (t += ms), now: () => t };
 }
 
-const until = async (cond: () => boolean, ms = 20_000) => {
+const until = async (cond: () => boolean | Promise<boolean>, ms = 20_000) => {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -95,6 +95,44 @@ describe('engine', () => {
     const failed = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'strategy failed');
     expect(failed).toMatchObject({ strategy: 'boom', level: 40 });
     expect(failed.error).toMatch(/boom at tick/);
+    await engine.stop();
+  });
+
+  it("measures tick-to-order for a strategy's orders sent from onTick, and only for those", async () => {
+    const { engine, gateway, now, advance } = setup([
+      { name: 'ema', file: EMA, instruments: ['au2606'], params: { fast: 2, slow: 4, useTicks: true } },
+    ]);
+    await engine.start();
+    await until(() => engine.account().available !== '0.00');
+    const histogram = async () =>
+      await engine.metrics.registry.getSingleMetricAsString('aurum_runtime_tick_to_order_seconds');
+    const count = async () =>
+      Number(
+        (await histogram()).match(/aurum_runtime_tick_to_order_seconds_count\{strategy="ema"\} (\d+)/)?.[1] ??
+          0,
+      );
+    gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: now(), lastPrice: 61200, volume: 1 } });
+    expect(await engine.submitOrder(manualBuy, trader)).toMatchObject({ ok: true });
+    expect(await count()).toBe(0); // a manual order is not a tick's
+    // Falling, then rising: the fast average crosses the slow one and the strategy buys on that tick.
+    let price = 61200;
+    for (let i = 0; i < 40 && !gateway.sent.some((o) => o.origin === 'ema'); i++) {
+      price += i < 8 ? -10 : 20;
+      advance(500);
+      gateway.emit({
+        type: 'tick',
+        tick: { instrument: 'au2606', time: now(), lastPrice: price, volume: i + 2 },
+      });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const sent = gateway.sent.filter((o) => o.origin === 'ema').length;
+    expect(sent).toBeGreaterThan(0);
+    await until(async () => (await count()) === sent);
+    const sum = Number(
+      (await histogram()).match(/aurum_runtime_tick_to_order_seconds_sum\{strategy="ema"\} ([\d.e-]+)/)?.[1],
+    );
+    expect(sum).toBeGreaterThan(0);
+    expect(sum / sent).toBeLessThan(1); // seconds: a tick's order leaves within its own dispatch or soon after
     await engine.stop();
   });
 

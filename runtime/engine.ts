@@ -90,6 +90,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   /** This run's record (./strategy/crash-guard.ts), from start on. */
   let crashGuard: CrashGuard | undefined;
 
+  /** When each order of the strategy batch being submitted was handed to the gateway (tick-to-order metric). */
+  const handedOver = new Map<string, number>();
   const oms: OrderManager = new OrderManager({
     journal,
     gateway,
@@ -99,12 +101,14 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     now,
     newId,
     onEvent: (e) => onOms(e),
+    onSent: (o) => handedOver.set(o.clOrdId, performance.now()),
   });
 
   const host = new StrategyHost({
     journal,
     uploadDir: join(dirname(config.journal.path), 'strategies'),
     submit: (strategy, requests) => {
+      handedOver.clear();
       // The trigger (the tick the order was sent for) rides in the intent, so the journal's riskAccepted /
       // riskRejected record of the order says which tick caused it, at no extra write.
       const results = oms.submitAll(
@@ -116,6 +120,12 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       results.forEach((r, i) => {
         if (r.ok) {
           metrics.orders.inc({ origin: 'strategy' });
+          const receivedAt = requests[i]!.tickReceivedAt;
+          if (receivedAt !== undefined)
+            for (const o of r.value) {
+              const sent = handedOver.get(o.clOrdId);
+              if (sent !== undefined) metrics.tickToOrder.observe({ strategy }, (sent - receivedAt) / 1000);
+            }
           return;
         }
         const req = requests[i]!.order;
@@ -275,6 +285,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   }
 
   function onTick(t: Tick): void {
+    const receivedAt = performance.now();
     metrics.ticks.inc();
     lastTicks.set(t.instrument, t);
     // Lots adopted from the counter before any price was known take this one as their entry.
@@ -284,7 +295,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       dayKey = minute;
       oms.setTradingDay(tradingDayOf(calendar, t.time));
     }
-    host.dispatchTick(t);
+    host.dispatchTick(t, receivedAt);
     const bar = aggregator.add(t);
     if (bar) {
       let list = bars.get(bar.instrument);

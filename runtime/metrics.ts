@@ -2,7 +2,7 @@
  * Prometheus metrics of the engine, on a registry of its own (handed to the API server, which serves
  * /metrics).
  */
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The engine's metrics. */
 export interface EngineMetrics {
@@ -16,6 +16,11 @@ export interface EngineMetrics {
   connected: Gauge;
   /** Strategies by state (stopped, starting, running, stopping, failed). */
   strategies: Gauge<'state'>;
+  /**
+   * Tick in (the engine receives it from the gateway) → order handed to the gateway, for the orders a
+   * strategy sent from onTick: what the runtime-latency benchmark measures, in production.
+   */
+  tickToOrder: Histogram<'strategy'>;
 }
 
 /** Every state a strategy can be in, so each has a series (0 included) from the start. */
@@ -59,6 +64,13 @@ export function createEngineMetrics(): EngineMetrics {
     connected: new Gauge({
       name: 'aurum_runtime_counter_connected',
       help: '1 when logged on to the counter',
+      registers: [registry],
+    }),
+    tickToOrder: new Histogram({
+      name: 'aurum_runtime_tick_to_order_seconds',
+      help: 'Tick received from the counter to order handed to the gateway, for orders a strategy sent from onTick',
+      labelNames: ['strategy'],
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
     strategies: (() => {

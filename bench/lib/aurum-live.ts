@@ -96,6 +96,11 @@ export interface LatencyResult {
   unattributed: number;
   /** Orders the risk engine refused, by error code. */
   refusals: Record<string, number>;
+  /**
+   * The runtime's own figure for the same thing, its `aurum_runtime_tick_to_order_seconds` histogram (from the
+   * engine's tick handler rather than the gateway's tick event): orders counted and their mean, µs.
+   */
+  ownHistogram: { count: number; meanUs: number };
 }
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
@@ -213,7 +218,13 @@ export async function measureLatency(o: LatencyRun): Promise<LatencyResult> {
     const refusals: Record<string, number> = {};
     for (const v of (await engine.metrics.riskRejections.get()).values)
       refusals[String(v.labels.code)] = v.value;
+    const own = { count: 0, sum: 0 };
+    for (const v of (await engine.metrics.tickToOrder.get()).values) {
+      if (v.metricName?.endsWith('_count')) own.count += v.value;
+      if (v.metricName?.endsWith('_sum')) own.sum += v.value;
+    }
     return {
+      ownHistogram: { count: own.count, meanUs: own.count > 0 ? (own.sum / own.count) * 1e6 : Number.NaN },
       refusals,
       unattributed,
       fillCaused,

@@ -76,6 +76,8 @@ export interface OrderManagerDeps {
   onEvent: (e: OmsEvent) => void;
   /** Alert ids. */
   newId: () => string;
+  /** An order was just handed to the gateway (the end of the tick-to-order path, for its metric). */
+  onSent?: (order: Order) => void;
 }
 
 const EMPTY_FUNDS = (): CounterFunds => ({ accountId: '', balance: 0, available: 0, margin: 0, time: 0 });
@@ -249,6 +251,7 @@ export class OrderManager {
     for (const o of staged) {
       try {
         gateway.sendOrder(o);
+        this.#d.onSent?.(o);
       } catch (e) {
         // Nothing was written to the wire: close it here, durably, with the reason.
         this.#apply(o, 'rejected', `not sent: ${(e as Error).message}`);

@@ -54,6 +54,8 @@ export interface StrategyOrderRequest {
   persistState?: () => void;
   /** The tick the order was sent for (when sent from onTick). */
   trigger?: OrderTrigger;
+  /** `performance.now()` when the engine received that tick (see dispatchTick), while the host still knows it. */
+  tickReceivedAt?: number;
 }
 
 /** Dependencies and limits of a {@link StrategyHost}. */
@@ -125,6 +127,8 @@ interface Running {
   reply: MessagePort;
   /** Wait for the worker's answer after a tick; off after a wait ran out, on again once it caught up. */
   spin: boolean;
+  /** When the engine received the tick of each of the last RECEIVED_KEPT lane numbers (lane number & mask). */
+  receivedAt: Float64Array;
   /** The lane's progress as last seen by the watchdog, and since when it has not moved. */
   laneSeen: number;
   laneSince: number;
@@ -153,6 +157,8 @@ interface Entry {
 }
 
 const LOG_LINES = 500;
+/** Lane numbers whose receive time a running strategy remembers (a power of two): far more than it lags by. */
+const RECEIVED_KEPT = 256;
 /**
  * After handing a tick over, the engine thread waits at most this long for the strategy to finish it, so
  * an order it sends is taken in at once rather than after an event-loop wake-up (which costs 40–60 µs at
@@ -420,7 +426,7 @@ export class StrategyHost {
   }
 
   /** Market data to every running strategy that trades the instrument. */
-  dispatchTick(tick: StrategyTick): void {
+  dispatchTick(tick: StrategyTick, receivedAt = performance.now()): void {
     for (const e of this.#entries.values()) {
       const run = e.run;
       if (!run || e.state !== 'running') continue;
@@ -428,6 +434,7 @@ export class StrategyHost {
       if (slot < 0) continue;
       const caughtUp = run.lane.processed() === run.lane.published();
       const published = run.lane.publish(slot, tick);
+      run.receivedAt[published & (RECEIVED_KEPT - 1)] = receivedAt;
       if (!caughtUp || !run.spin) {
         // Lagging: no wait (the ring holds the ticks; far behind, it is conflated); waits again once caught up.
         if (caughtUp) run.spin = true;
@@ -546,6 +553,7 @@ export class StrategyHost {
       lane: new LaneWriter(buffers),
       reply: channel.port1,
       spin: true,
+      receivedAt: new Float64Array(RECEIVED_KEPT),
       laneSeen: 0,
       laneSince: this.#o.now(),
       seq: 0,
@@ -634,10 +642,14 @@ export class StrategyHost {
         stateOnly = state ?? stateOnly;
         continue;
       }
+      const lag = m.trigger ? run.lane.published() - m.trigger.lane : RECEIVED_KEPT;
       requests.push({
         order: m.order,
         ...(state ? { persistState: () => this.#o.journal.setJson(`strategy:${name}:state`, state) } : {}),
         ...(m.trigger ? { trigger: m.trigger } : {}),
+        ...(lag >= 0 && lag < RECEIVED_KEPT
+          ? { tickReceivedAt: run.receivedAt[m.trigger!.lane & (RECEIVED_KEPT - 1)]! }
+          : {}),
       });
     }
     if (stateOnly) this.#saveState(name, stateOnly);

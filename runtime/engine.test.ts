@@ -246,6 +246,10 @@ describe('engine', () => {
     expect(await engine.cancelAll(undefined, trader)).toMatchObject({ ok: true, value: { requested: 1 } });
     await engine.resume(trader);
     expect(engine.riskStatus().paused).toBe(false);
+    expect(engine.riskStatus().alerts.slice(-2)).toMatchObject([
+      { level: 'critical', code: 'TRADING_PAUSED', message: 'Trading paused by alice: test' },
+      { level: 'info', code: 'TRADING_RESUMED', message: 'Trading resumed by alice' },
+    ]);
     const kinds = journal.events().map((e) => e.kind);
     expect(kinds).toEqual(
       expect.arrayContaining([

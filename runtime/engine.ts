@@ -558,6 +558,14 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       });
       risk.resume();
       emit({ type: 'risk', paused: false });
+      // Beside the pause in the alert list, so the list says the pause is over and who ended it.
+      raise({
+        id: newId(),
+        time: now(),
+        level: 'info',
+        code: 'TRADING_RESUMED',
+        message: `Trading resumed by ${actor.username}`,
+      });
     },
     riskStatus() {
       const c = risk.counters(now());

@@ -177,8 +177,15 @@ describe('dashboard in Chromium against the real engine and simulator', () => {
     await page.fill('#dialog-form [name=reason]', 'browser test');
     await page.click('#dialog-form button.warn');
     await expect.poll(() => page.textContent('#pause-state')).toBe('PAUSED — browser test');
+    // The risk panel's headline counts critical alerts; the pause is one of them only while it lasts.
+    const criticals = async () =>
+      Number((await page.textContent('#risk-summary'))?.match(/(\d+) critical/)?.[1] ?? 0);
+    await expect.poll(criticals).toBeGreaterThan(0);
+    const whilePaused = await criticals();
     await page.click('#btn-resume');
     await expect.poll(() => page.textContent('#pause-state')).toBe('Trading');
+    await expect.poll(criticals).toBe(whilePaused - 1);
+    await expect.poll(() => page.textContent('#risk')).toContain('Trading resumed by alice');
     await page.click('[data-action="logs"][data-name="ema-cross"]');
     await expect.poll(() => page.textContent('#dialog-form pre.logs')).toMatch(/started/);
     await page.click('#dialog-form button[value=cancel]');

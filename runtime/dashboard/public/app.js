@@ -76,7 +76,9 @@ function renderRisk() {
   p.textContent = r?.paused ? `PAUSED${r.pauseReason ? ` — ${r.pauseReason}` : ''}` : 'Trading';
   $('#btn-pause').hidden = Boolean(r?.paused);
   $('#btn-resume').hidden = !r?.paused;
-  const critical = r?.alerts.filter((a) => a.level === 'critical').length ?? 0;
+  // A pause is critical while it lasts; once trading resumed, its alert is history (still listed).
+  const critical =
+    r?.alerts.filter((a) => a.level === 'critical' && (a.code !== 'TRADING_PAUSED' || r.paused)).length ?? 0;
   $('#risk-summary').innerHTML = critical
     ? `<span class="down">${critical} critical</span>`
     : '<span class="up">OK</span>';

@@ -152,6 +152,35 @@ describe('engine', () => {
     expect(engine.health().checks.journal).toBe('closed');
   });
 
+  it('one alert per counter outage however many reconnects fail, and one when it is back', async () => {
+    const { engine, gateway, advance } = setup();
+    await engine.start();
+    const codes = () => engine.riskStatus().alerts.map((a) => a.code);
+    gateway.setState('disconnected', 'the connection was closed by the counter or the network');
+    for (let i = 0; i < 5; i++) {
+      advance(2000);
+      gateway.setState('connecting');
+      gateway.setState('disconnected', 'connect ECONNREFUSED 127.0.0.1:1');
+    }
+    expect(codes().filter((c) => c === 'COUNTER_DISCONNECTED')).toHaveLength(1);
+    expect(engine.connection()).toMatchObject({
+      state: 'disconnected',
+      lastError: 'connect ECONNREFUSED 127.0.0.1:1',
+    });
+    advance(1000);
+    gateway.setState('loggedOn');
+    const back = engine.riskStatus().alerts.at(-1);
+    expect(back).toMatchObject({
+      level: 'info',
+      code: 'COUNTER_RECONNECTED',
+      message: 'Counter connection restored after 11 s (6 failed attempts); reconciling.',
+    });
+    // The next outage is a new one.
+    gateway.setState('disconnected', 'socket closed');
+    expect(codes().filter((c) => c === 'COUNTER_DISCONNECTED')).toHaveLength(2);
+    await engine.stop();
+  });
+
   it('lots adopted from the counter before the first tick neither trip the daily loss limit nor make up PnL', async () => {
     const { engine, gateway } = setup();
     // A position the journal does not know (a new volume, a trade made outside Aurum), reconciled at logon.

@@ -87,6 +87,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   const book = new PositionBook(DEFAULT_AU_SPEC);
   const risk = new RiskEngine(config.risk, { instruments: config.marketData.instruments, calendar, newId });
   let dayKey = -1;
+  /** Since when the counter connection has been down, and how many attempts failed (one alert per outage). */
+  let outage: { since: number; failures: number } | undefined;
   /** This run's record (./strategy/crash-guard.ts), from start on. */
   let crashGuard: CrashGuard | undefined;
 
@@ -379,15 +381,33 @@ export function createEngine(opts: EngineOptions): TradingEngine {
         metrics.connected.set(s.state === 'loggedOn' ? 1 : 0);
         journal.tx(() => journal.append('connection', s));
         emit({ type: 'connection', connection: connectionView() });
-        if (s.state === 'loggedOn') reconcile();
-        else if (s.state === 'disconnected' && s.lastError)
+        if (s.state === 'loggedOn') {
+          if (outage)
+            raise({
+              id: newId(),
+              time: now(),
+              level: 'info',
+              code: 'COUNTER_RECONNECTED',
+              message: `Counter connection restored after ${Math.round((now() - outage.since) / 1000)} s (${outage.failures} failed attempt${outage.failures === 1 ? '' : 's'}); reconciling.`,
+            });
+          outage = undefined;
+          reconcile();
+        } else if (s.state === 'disconnected' && s.lastError) {
+          // One alert per outage: the gateway retries every few seconds, and an alert per retry would bury
+          // the others (the connection's state and last error stay current in the API and the dashboard).
+          if (outage) {
+            outage.failures++;
+            return;
+          }
+          outage = { since: now(), failures: 1 };
           raise({
             id: newId(),
             time: now(),
             level: 'warning',
             code: 'COUNTER_DISCONNECTED',
-            message: `Counter connection lost: ${s.lastError}`,
+            message: `Counter connection lost: ${s.lastError}. Reconnecting; the next alert says when it is back.`,
           });
+        }
         return;
       }
     }

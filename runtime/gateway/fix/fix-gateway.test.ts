@@ -3,7 +3,7 @@ import { freePort } from '../../../common/fix/testing.ts';
 import { createLogger } from '../../../common/log.ts';
 import type { Order } from '../../domain/types.ts';
 import type { GatewayEvent } from '../gateway.ts';
-import { FixGateway } from './fix-gateway.ts';
+import { FixGateway, plainTransportError } from './fix-gateway.ts';
 import { startStubCounter } from './stub-counter.ts';
 
 const stops: Array<() => unknown> = [];
@@ -110,6 +110,18 @@ describe('FixGateway against a FIX acceptor', () => {
     await until(() => gw.status().state === 'loggedOn');
     const n = events.filter((e) => e.type === 'connection' && e.status.state === 'loggedOn').length;
     expect(n).toBe(2);
+    const reasons = events.flatMap((e) =>
+      e.type === 'connection' && e.status.state === 'disconnected' ? [e.status.lastError ?? ''] : [],
+    );
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const r of reasons) expect(r).not.toMatch(/unexpected state|transport failed\?/);
+  });
+
+  it("puts the FIX engine's word for a dropped connection in plain words, and passes others through", () => {
+    expect(plainTransportError('unexpected state - transport failed? = DetectBrokenNetworkConnection')).toBe(
+      'the connection was closed by the counter or the network while the session was open',
+    );
+    expect(plainTransportError('connect ECONNREFUSED 127.0.0.1:1')).toBe('connect ECONNREFUSED 127.0.0.1:1');
   });
 
   it('a wrong password never logs on and says why', async () => {

@@ -476,7 +476,9 @@ export class FixGateway implements Gateway {
       clearTimeout(logonTimer);
       if (this.#session === session) this.#session = undefined;
       this.#failAll(new Error('counter connection lost'));
-      const why = err instanceof Error ? err.message : (this.#status.lastError ?? 'session ended');
+      const why = plainTransportError(
+        err instanceof Error ? err.message : (this.#status.lastError ?? 'session ended'),
+      );
       this.#setState('disconnected', endpoint, why);
       if (this.#stopped) return;
       // Stay on an endpoint that worked; move on from one that did not (failover).
@@ -519,4 +521,15 @@ export class FixGateway implements Gateway {
     };
     this.#listener({ type: 'connection', status: this.#status });
   }
+}
+
+/**
+ * The FIX engine's words for a connection that ended in people's words (they reach the investor as the
+ * connection's last error and in an alert); anything else is passed through.
+ */
+export function plainTransportError(message: string): string {
+  // jspurefix: the socket ended while the session expected to go on (the counter or the network closed it).
+  if (message.startsWith('unexpected state - transport failed?'))
+    return 'the connection was closed by the counter or the network while the session was open';
+  return message;
 }

@@ -2,7 +2,8 @@
  * Session layer of the counter with a raw client: TestRequest → Heartbeat, a sequence gap → ResendRequest
  * → our gap fill → processing continues, ResendRequest → replay with PossDupFlag, Logout → Logout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DurableSessionStore } from '../../common/fix/durable-session-store.ts';
 import { startTestSimulator } from '../testing.ts';
 import { fixTime, RawFixClient } from './raw-client.ts';
 
@@ -63,5 +64,39 @@ describe('FIX session layer', () => {
     c.send('5', [[58, 'bye']]);
     expect((await c.waitFor((m) => m.get(35) === '5')).get(49)).toBe('COUNTER');
     c.close();
+  });
+
+  it('goes on taking orders while it answers a ResendRequest from a slow store (jspurefix would drop the session)', async () => {
+    const c = await RawFixClient.connect(ctx.fixPort, 'ALICE');
+    expect((await c.logon('80001', 'alice-pw', { reset: true })).get(35)).toBe('A');
+    c.send('D', order('before-resend'));
+    await c.waitFor((m) => m.get(35) === '8' && m.get(11) === 'before-resend');
+    // A store read that takes a while, as a busy disk's would: the next order arrives during the resend.
+    const read = DurableSessionStore.prototype.getRange;
+    const slow = vi.spyOn(DurableSessionStore.prototype, 'getRange').mockImplementation(async function (
+      this: DurableSessionStore,
+      from: number,
+      to: number,
+    ) {
+      await new Promise((r) => setTimeout(r, 300));
+      return read.call(this, from, to);
+    });
+    try {
+      const from = c.messages.length;
+      c.send('2', [
+        [7, 1],
+        [16, 0],
+      ]);
+      await new Promise((r) => setTimeout(r, 50));
+      c.send('D', order('during-resend'));
+      const fresh = await c.waitFor((m) => m.get(35) === '8' && m.get(11) === 'during-resend', 10_000, from);
+      expect(fresh.get(43)).not.toBe('Y');
+      const dup = await c.waitFor((m) => m.get(35) === '8' && m.get(43) === 'Y', 10_000, from);
+      expect(dup.get(11)).toBe('before-resend');
+      expect(c.closed).toBe(false);
+    } finally {
+      slow.mockRestore();
+      c.close();
+    }
   });
 });

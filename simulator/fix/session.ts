@@ -9,6 +9,7 @@ import {
   type IFixMsgStore,
   type IJsFixConfig,
   type MsgView,
+  SessionState,
 } from '../../common/fix/jspurefix.ts';
 import type { Counter, SessionPort } from '../counter.ts';
 
@@ -92,6 +93,17 @@ export class CounterSession extends AsciiSession implements SessionPort {
     } as unknown as IFixMsgStore;
     this.resender = new FixMsgAsciiStoreResend(adapter, this.config);
     super.onResendRequest(view);
+  }
+
+  /**
+   * jspurefix ends the session when an application message arrives while it is still answering a
+   * ResendRequest (a read of the file store here). FIX lets the peer go on sending meanwhile: the runtime asks
+   * for funds and positions right after logon, and after a restart of the counter that once collided with the
+   * resend its logon had triggered, dropping the fresh session ("msgType BB received in state
+   * HandleResendRequest").
+   */
+  protected override validStateApplicationMsg(): boolean {
+    return this.sessionState.state === SessionState.HandleResendRequest || super.validStateApplicationMsg();
   }
 
   protected onReady(_view: MsgView): void {

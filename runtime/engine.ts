@@ -92,8 +92,11 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   /** This run's record (./strategy/crash-guard.ts), from start on. */
   let crashGuard: CrashGuard | undefined;
 
-  /** When each order of the strategy batch being submitted was handed to the gateway (tick-to-order metric). */
-  const handedOver = new Map<string, number>();
+  /**
+   * While a strategy's batch of orders is being submitted: when each of its orders was handed to the gateway
+   * (tick-to-order metric). Undefined otherwise, so orders from elsewhere (the API) are not remembered.
+   */
+  let handedOver: Map<string, number> | undefined;
   const oms: OrderManager = new OrderManager({
     journal,
     gateway,
@@ -103,29 +106,35 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     now,
     newId,
     onEvent: (e) => onOms(e),
-    onSent: (o) => handedOver.set(o.clOrdId, performance.now()),
+    onSent: (o) => handedOver?.set(o.clOrdId, performance.now()),
   });
 
   const host = new StrategyHost({
     journal,
     uploadDir: join(dirname(config.journal.path), 'strategies'),
     submit: (strategy, requests) => {
-      handedOver.clear();
-      // The trigger (the tick the order was sent for) rides in the intent, so the journal's riskAccepted /
-      // riskRejected record of the order says which tick caused it, at no extra write.
-      const results = oms.submitAll(
-        requests.map(({ order: req, persistState, trigger }) => ({
-          intent: { ...req, origin: strategy, ...(trigger ? { trigger } : {}) },
-          ...(persistState ? { alsoJournal: persistState } : {}),
-        })),
-      );
+      const sentAt = new Map<string, number>();
+      handedOver = sentAt;
+      let results: ReturnType<typeof oms.submitAll>;
+      try {
+        // The trigger (the tick the order was sent for) rides in the intent, so the journal's riskAccepted /
+        // riskRejected record of the order says which tick caused it, at no extra write.
+        results = oms.submitAll(
+          requests.map(({ order: req, persistState, trigger }) => ({
+            intent: { ...req, origin: strategy, ...(trigger ? { trigger } : {}) },
+            ...(persistState ? { alsoJournal: persistState } : {}),
+          })),
+        );
+      } finally {
+        handedOver = undefined;
+      }
       results.forEach((r, i) => {
         if (r.ok) {
           metrics.orders.inc({ origin: 'strategy' });
           const receivedAt = requests[i]!.tickReceivedAt;
           if (receivedAt !== undefined)
             for (const o of r.value) {
-              const sent = handedOver.get(o.clOrdId);
+              const sent = sentAt.get(o.clOrdId);
               if (sent !== undefined) metrics.tickToOrder.observe({ strategy }, (sent - receivedAt) / 1000);
             }
           return;

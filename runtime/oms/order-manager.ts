@@ -133,7 +133,7 @@ export class OrderManager {
    */
   priceAdoptedLots(instrument: string, price: Price): void {
     const { book, journal } = this.#d;
-    if (!book.hasUnknownCosts() || !book.priceUnknownCosts(instrument, price)) return;
+    if (!book.priceUnknownCosts(instrument, price)) return;
     journal.tx(() => {
       journal.set('positions', book.snapshot());
       journal.append('positionPriced', { instrument, price });

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Journal, openJournal } from '../journal/journal.ts';
 import { StrategyHost } from './host.ts';
@@ -326,5 +327,80 @@ describe('StrategyHost', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(orders).toHaveLength(0);
     expect(host.logs('eager').some((l) => l.message.includes('held back'))).toBe(true);
+  });
+});
+
+describe('what a strategy may use (confine.ts)', () => {
+  it('an upload importing fs, net, child_process or worker_threads is refused with the reason; nothing is stored', async () => {
+    const { host } = setup();
+    for (const mod of ['node:fs', 'fs', 'node:child_process', 'node:net', 'node:worker_threads']) {
+      const r = await host.upload('sneaky', `import * as m from '${mod}';\nexport default { onTick() {} };`, [
+        'au2606',
+      ]);
+      expect(r).toMatchObject({ ok: false, code: 'STRATEGY_INVALID' });
+      expect(r.ok ? '' : r.message).toContain(`may not import ${mod}: strategies reach the counter`);
+      expect(r.ok ? '' : r.message).not.toMatch(/node:internal|worker\.ts/);
+    }
+    expect(host.list()).toEqual([]);
+  });
+
+  it("a running strategy finds every way around Node's API closed, keeps its own helpers, and cannot kill the runtime", async () => {
+    const { host, dir } = setup();
+    const strategyDir = mkdtempSync(join(tmpdir(), 'aurum-confined-'));
+    cleanups.push(() => rmSync(strategyDir, { recursive: true, force: true }));
+    writeFileSync(join(strategyDir, 'helper.mjs'), 'export const double = (n) => 2 * n;\n');
+    const outside = pathToFileURL(join(dir, 'j.db')).href;
+    writeFileSync(
+      join(strategyDir, 'probe.mjs'),
+      `import { double } from './helper.mjs';
+import { format } from 'node:util';
+export default {
+  async onInit(ctx) {
+    const tries = {
+      'import node:fs': () => import('node:fs'),
+      'import fs': () => import('fs'),
+      'import node:child_process': () => import('node:child_process'),
+      'import data:': () => import('data:text/javascript,export default 1'),
+      'import the journal': () => import(${JSON.stringify(outside)}),
+      getBuiltinModule: () => process.getBuiltinModule('node:fs'),
+      binding: () => process.binding('fs'),
+      dlopen: () => process.dlopen({ exports: {} }, '/nonexistent.node'),
+      'report.writeReport': () => process.report.writeReport('/tmp/aurum-report.json'),
+      fetch: () => fetch('http://127.0.0.1:9/'),
+      WebSocket: () => new WebSocket('ws://127.0.0.1:9/'),
+      'restore kill': () => { process.kill = () => {}; if (process.kill === undefined) throw new Error('read-only'); },
+    };
+    for (const [name, f] of Object.entries(tries)) {
+      try { await f(); ctx.log(name + ': ALLOWED'); } catch (e) { ctx.log(name + ': refused: ' + e.message); }
+    }
+    ctx.log(format('helper %d, environment variables %d', double(21), Object.keys(process.env).length));
+  },
+  onTick() { process.kill(process.pid, 'SIGKILL'); },
+};
+`,
+    );
+    host.add({
+      name: 'probe',
+      file: join(strategyDir, 'probe.mjs'),
+      instruments: ['au2606'],
+      params: {},
+      enabled: true,
+      source: 'configMap',
+    });
+    expect((await host.start('probe')).ok).toBe(true);
+    const lines = host.logs('probe').map((l) => l.message);
+    expect(lines.filter((l) => l.includes('ALLOWED'))).toEqual([]);
+    expect(lines.filter((l) => l.includes(': refused: '))).toHaveLength(12);
+    expect(lines.find((l) => l.startsWith('import node:fs'))).toContain('may not import node:fs');
+    expect(lines).toContain('helper 42, environment variables 0');
+    host.dispatchTick(tick(61200, 1));
+    await until(() => host.get('probe')?.state === 'failed');
+    expect(host.get('probe')?.error).toMatch(
+      /^onTick: TypeError: process\.kill is not a function\n {4}at Object\.onTick \(probe\.mjs:\d+:\d+\)$/,
+    );
+    // The hook and the removals are the strategy thread's: this thread still has its file system.
+    expect(existsSync(dir)).toBe(true);
+    expect(typeof (await import('node:child_process')).spawn).toBe('function');
+    expect(typeof process.kill).toBe('function');
   });
 });

@@ -8,7 +8,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   MessageChannel,
   type MessagePort,
@@ -25,6 +26,7 @@ import {
 import type { StrategyLogLine, StrategyView } from '../api/engine-port.ts';
 import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Journal } from '../journal/journal.ts';
+import { strategyErrorText } from './error-text.ts';
 import { paramsJsonSchema, validateParams } from './params.ts';
 import type { FromWorker, OrderRequest, OrderTrigger, ToWorker } from './protocol.ts';
 import type {
@@ -170,6 +172,8 @@ const RECEIVED_KEPT = 256;
 const TICK_SPIN_MS = 0.3;
 const TICK_SPIN_BUSY_MS = 1;
 const WORKER_URL = new URL('./worker.ts', import.meta.url);
+/** A strategy's environment: none of the runtime's (see confine.ts). */
+const STRATEGY_ENV: Readonly<Record<string, string>> = Object.freeze({});
 
 type MemoryCaps = Extract<StrategyMemory, { ok: true }>;
 
@@ -542,6 +546,7 @@ export class StrategyHost {
     const channel = new MessageChannel();
     const worker = new Worker(WORKER_URL, {
       resourceLimits: resourceLimits(memory),
+      env: STRATEGY_ENV,
       stdout: true,
       stderr: true,
       workerData: { lane: buffers, reply: channel.port2, busyPoll: this.#o.busyPoll },
@@ -573,7 +578,7 @@ export class StrategyHost {
       const why =
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? `memory limit of ${memory.oldMb} MB exceeded${memory.limited ? ` (its share of the pod's memory limit)` : ''}`
-          : (err.stack ?? String(err));
+          : strategyErrorText(err, pathToFileURL(`${dirname(e.def.file)}/`).href);
       this.#fail(e, why);
     });
     worker.on('exit', (code) => {
@@ -797,7 +802,7 @@ export class StrategyHost {
     upload = false,
   ): Promise<{ ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }> {
     return new Promise((resolve) => {
-      const w = new Worker(WORKER_URL, { resourceLimits: resourceLimits(memory) });
+      const w = new Worker(WORKER_URL, { resourceLimits: resourceLimits(memory), env: STRATEGY_ENV });
       this.#o.onWorker?.(w.threadId, name, memory.oldMb, upload);
       const done = (r: { ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }) => {
         clearTimeout(timer);

@@ -3,8 +3,11 @@
  * time, in order. A thrown error (or rejected promise) is reported as `failed` — the host stops the strategy.
  */
 
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { confineStrategyThread } from './confine.ts';
+import { strategyErrorText } from './error-text.ts';
 import { checkParamSpecs } from './params.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Strategy, StrategyContext, StrategyPosition, StrategyTick } from './sdk.ts';
@@ -44,6 +47,8 @@ const BUSY_IDLE_MS = 5000;
 const STATE_EVERY_MS = 250;
 
 let strategy: Strategy | undefined;
+/** file: URL of the strategy's directory, once known (error texts keep the frames in it). */
+let strategyDirUrl: string | undefined;
 let ctx: StrategyContext | undefined;
 let trading = false;
 let lastState = '';
@@ -116,6 +121,9 @@ function changedState(): string | undefined {
 
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'init') {
+    const dir = dirname(m.file);
+    strategyDirUrl = pathToFileURL(`${dir}/`).href;
+    confineStrategyThread(dir);
     const mod = (await import(pathToFileURL(m.file).href)) as { default?: unknown };
     const s = mod.default as Strategy | undefined;
     if (!s || typeof s !== 'object')
@@ -202,11 +210,10 @@ function enqueue(m: ToWorker): void {
       const state = changedState();
       post({ type: 'done', seq: m.seq, ...(state ? { state } : {}) });
     } catch (e) {
-      const err = e as Error;
       post({
         type: 'failed',
         seq: m.seq,
-        message: `${m.type === 'init' ? 'loading' : `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`}: ${err?.stack ?? String(e)}`,
+        message: `${m.type === 'init' ? 'loading' : `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`}: ${strategyErrorText(e, strategyDirUrl)}`,
       });
     }
   });
@@ -243,8 +250,7 @@ function drainLane(): void {
     if (reader.drain(onLaneTick) > 0) lastTickAt = performance.now();
   } catch (e) {
     failed = true;
-    const err = e as Error;
-    post({ type: 'failed', seq: -1, message: `onTick: ${err?.stack ?? String(e)}` });
+    post({ type: 'failed', seq: -1, message: `onTick: ${strategyErrorText(e, strategyDirUrl)}` });
   }
 }
 

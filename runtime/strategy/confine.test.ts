@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { importAllowed, importRefusal } from './confine.ts';
+import { strategyErrorText } from './error-text.ts';
+
+const DIR = 'file:///etc/aurum/strategies/ema/';
+
+describe('importAllowed', () => {
+  it('lets a strategy load its own files and the pure built-ins only', () => {
+    expect(importAllowed(`${DIR}ema.js`, DIR)).toBe(true);
+    expect(importAllowed(`${DIR}..2026_12_03/helpers.mjs`, DIR)).toBe(true);
+    expect(importAllowed('node:util', DIR)).toBe(true);
+    expect(importAllowed('node:events', DIR)).toBe(true);
+    for (const url of [
+      'node:fs',
+      'node:fs/promises',
+      'node:net',
+      'node:child_process',
+      'node:worker_threads',
+      'node:crypto',
+      'node:module',
+      'file:///etc/aurum/strategies/other/x.js',
+      'file:///etc/aurum/strategies/ema-other/x.js',
+      'file:///var/lib/aurum/journal.db',
+      'data:text/javascript,export default 1',
+    ])
+      expect(importAllowed(url, DIR), url).toBe(false);
+  });
+
+  it('says what is allowed and where it is documented', () => {
+    expect(importRefusal('node:fs')).toMatch(
+      /may not import node:fs: .*only through ctx.*"What a strategy may use"/,
+    );
+  });
+});
+
+describe('strategyErrorText', () => {
+  it("keeps the name, the message and the strategy's own frames, file names only", () => {
+    const e = new TypeError("Cannot read properties of null (reading 'x')");
+    e.stack = [
+      `TypeError: ${e.message}`,
+      `    at helper (${DIR}ema.js:1:26)`,
+      `    at Object.onTick (${DIR}ema.js:3:1)`,
+      '    at onLaneTick (file:///app/runtime/strategy/worker.ts:240:22)',
+      '    at ModuleJob.run (node:internal/modules/esm/module_job:561:25)',
+    ].join('\n');
+    expect(strategyErrorText(e, DIR)).toBe(
+      [`TypeError: ${e.message}`, '    at helper (ema.js:1:26)', '    at Object.onTick (ema.js:3:1)'].join(
+        '\n',
+      ),
+    );
+  });
+
+  it("leaves the runtime's frames out of its own refusals, and copes with thrown non-errors", () => {
+    const e = new Error('the module has no default export object');
+    expect(strategyErrorText(e, DIR)).toBe('Error: the module has no default export object');
+    expect(strategyErrorText('plain text', DIR)).toBe('thrown: plain text');
+    expect(strategyErrorText({ code: 7 }, DIR)).toBe('thrown: {"code":7}');
+    expect(strategyErrorText(new RangeError('r'), undefined)).toBe('RangeError: r');
+  });
+});

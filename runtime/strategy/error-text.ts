@@ -1,0 +1,33 @@
+/**
+ * A strategy's error as its author reads it (the strategy's status, the API, the dashboard): the error's name
+ * and message, then the stack frames in the strategy's own files, their paths cut to the file name. The
+ * runtime's and Node's frames (the worker, the module loader) say nothing to the author and name paths inside
+ * the pod, so they are left out.
+ */
+
+/** At most this many of the strategy's own frames are kept. */
+const MAX_FRAMES = 6;
+
+/**
+ * @param e what was thrown (any value)
+ * @param dirUrl file: URL of the strategy's directory, ending in "/" (undefined before the module is known)
+ */
+export function strategyErrorText(e: unknown, dirUrl: string | undefined): string {
+  if (!(e instanceof Error)) return `thrown: ${safeString(e)}`;
+  const head = `${e.name}: ${e.message}`;
+  if (!dirUrl) return head;
+  const frames = (e.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line) && line.includes(dirUrl))
+    .slice(0, MAX_FRAMES)
+    .map((line) => `    ${line.trim().replaceAll(dirUrl, '')}`);
+  return [head, ...frames].join('\n');
+}
+
+function safeString(v: unknown): string {
+  try {
+    return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}

@@ -273,12 +273,22 @@ describe('engine', () => {
       counters: { ordersToday: 1 },
     });
     expect(await engine.cancelAll(undefined, trader)).toMatchObject({ ok: true, value: { requested: 1 } });
+    await engine.pause('again', trader); // a second press changes nothing
+    expect(engine.riskStatus().pauseReason).toBe('test');
     await engine.resume(trader);
     expect(engine.riskStatus().paused).toBe(false);
-    expect(engine.riskStatus().alerts.slice(-2)).toMatchObject([
+    await engine.resume(trader); // nor does resuming live trading
+    expect(engine.riskStatus().alerts.filter((a) => a.code.startsWith('TRADING_'))).toMatchObject([
       { level: 'critical', code: 'TRADING_PAUSED', message: 'Trading paused by alice: test' },
       { level: 'info', code: 'TRADING_RESUMED', message: 'Trading resumed by alice' },
     ]);
+    expect(
+      journal
+        .events()
+        .filter((e) => e.kind === 'command')
+        .map((e) => (e.data as { what: string }).what)
+        .filter((what) => what === 'pause' || what === 'resume'),
+    ).toEqual(['pause', 'resume']);
     const kinds = journal.events().map((e) => e.kind);
     expect(kinds).toEqual(
       expect.arrayContaining([

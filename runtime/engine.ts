@@ -564,7 +564,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       return { ok: true, value: { requested: oms.cancelAll(instrument) } };
     },
     async pause(reason, actor) {
-      if (!canTrade(actor)) return;
+      // A second pause (two people pressing the button) changes nothing: the first reason and alert stand.
+      if (!canTrade(actor) || risk.paused) return;
       journal.tx(() => {
         journal.set('risk:paused', { reason });
         journal.append('command', { actor: actor.username, what: 'pause', reason });
@@ -580,7 +581,8 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       });
     },
     async resume(actor) {
-      if (!canTrade(actor)) return;
+      // Nothing to end: no journal entry, and no "resumed" alert for a pause that was not there.
+      if (!canTrade(actor) || !risk.paused) return;
       journal.tx(() => {
         journal.set('risk:paused', null);
         journal.append('command', { actor: actor.username, what: 'resume' });

@@ -21,7 +21,9 @@
  * This confines code that uses Node's API; it is not a boundary against an exploit of V8 itself. The pod is
  * that boundary (non-root, read-only root filesystem, default-deny NetworkPolicy).
  */
+import { realpathSync } from 'node:fs';
 import { registerHooks } from 'node:module';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Built-in modules without I/O, which a strategy may import. */
@@ -65,31 +67,51 @@ export function importRefusal(specifier: string): string {
 }
 
 /**
- * Whether a strategy whose files are in the directory `dirUrl` (a file: URL ending in "/") may load the module
- * at the resolved `url`.
+ * The directories a strategy's files are in, as file: URLs ending in "/": the directory of `file` as given and,
+ * when it differs, as resolved. A ConfigMap mounted by the kubelet is a tree of symbolic links
+ * (`/etc/aurum/strategies/ema` → `..data/ema` → `..2026_12_03_…/ema`), and Node's loader resolves them: the
+ * module's URL is in the resolved directory.
  */
-export function importAllowed(url: string, dirUrl: string): boolean {
+export function strategyDirUrls(file: string): string[] {
+  const dir = dirname(file);
+  const urls = [dirUrl(dir)];
+  try {
+    const real = dirUrl(realpathSync(dir));
+    if (real !== urls[0]) urls.push(real);
+  } catch {
+    // not there (yet): the import will say so
+  }
+  return urls;
+}
+
+function dirUrl(dir: string): string {
+  return pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`).href;
+}
+
+/** Whether a strategy whose files are in the directories `dirUrls` may load the module at the resolved `url`. */
+export function importAllowed(url: string, dirUrls: readonly string[]): boolean {
   if (url.startsWith('node:')) return ALLOWED_BUILTINS.has(url);
-  return url.startsWith(dirUrl);
+  return dirUrls.some((d) => url.startsWith(d));
 }
 
 let confinedTo: string | undefined;
 
 /**
- * Confines this thread to a strategy in `dir` (see the module comment). Once per thread; a second call for
- * another directory throws, as the hook cannot be widened afterwards.
+ * Confines this thread to the strategy module `file` (see the module comment). Once per thread; a second call
+ * for another directory throws, as the hook cannot be widened afterwards.
  */
-export function confineStrategyThread(dir: string): void {
-  const dirUrl = pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`).href;
+export function confineStrategyThread(file: string): void {
+  const dirUrls = strategyDirUrls(file);
+  const key = dirUrls.join(' ');
   if (confinedTo !== undefined) {
-    if (confinedTo !== dirUrl) throw new Error(`this thread is already confined to ${confinedTo}`);
+    if (confinedTo !== key) throw new Error(`this thread is already confined to ${confinedTo}`);
     return;
   }
-  confinedTo = dirUrl;
+  confinedTo = key;
   registerHooks({
     resolve(specifier, context, nextResolve) {
       const resolved = nextResolve(specifier, context);
-      if (!importAllowed(resolved.url, dirUrl)) throw new Error(importRefusal(specifier));
+      if (!importAllowed(resolved.url, dirUrls)) throw new Error(importRefusal(specifier));
       return resolved;
     },
   });

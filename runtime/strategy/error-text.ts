@@ -10,17 +10,17 @@ const MAX_FRAMES = 6;
 
 /**
  * @param e what was thrown (any value)
- * @param dirUrl file: URL of the strategy's directory, ending in "/" (undefined before the module is known)
+ * @param dirUrls file: URLs of the strategy's directories, ending in "/" (confine.ts, strategyDirUrls; none
+ *   before the module is known)
  */
-export function strategyErrorText(e: unknown, dirUrl: string | undefined): string {
+export function strategyErrorText(e: unknown, dirUrls: readonly string[]): string {
   if (!(e instanceof Error)) return `thrown: ${safeString(e)}`;
   const head = `${e.name}: ${e.message}`;
-  if (!dirUrl) return head;
   const frames = (e.stack ?? '')
     .split('\n')
-    .filter((line) => /^\s+at /.test(line) && line.includes(dirUrl))
+    .filter((line) => /^\s+at /.test(line) && dirUrls.some((d) => line.includes(d)))
     .slice(0, MAX_FRAMES)
-    .map((line) => `    ${line.trim().replaceAll(dirUrl, '')}`);
+    .map((line) => `    ${dirUrls.reduce((l, d) => l.replaceAll(d, ''), line.trim())}`);
   return [head, ...frames].join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -331,6 +331,38 @@ describe('StrategyHost', () => {
 });
 
 describe('what a strategy may use (confine.ts)', () => {
+  it('loads a strategy from a ConfigMap as the kubelet mounts it (symbolic links), with its helper; errors name its file', async () => {
+    const { host, orders } = setup();
+    // /etc/aurum/strategies/ema → ..data/ema, ..data → ..2026_12_03_…: the loader resolves to the last one.
+    const root = mkdtempSync(join(tmpdir(), 'aurum-configmap-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const version = join(root, '..2026_12_03_20_00_00.1', 'ema');
+    mkdirSync(version, { recursive: true });
+    writeFileSync(join(version, 'helper.mjs'), 'export const lots = () => 1;\n');
+    writeFileSync(
+      join(version, 'ema.js'),
+      "import { lots } from './helper.mjs';\nexport default { onTick(ctx, t) { if (t.lastPrice > 61300) null.x; ctx.buy(t.lastPrice, lots()); } };\n",
+    );
+    symlinkSync('..2026_12_03_20_00_00.1', join(root, '..data'));
+    symlinkSync(join('..data', 'ema'), join(root, 'ema'));
+    host.add({
+      name: 'ema',
+      file: join(root, 'ema', 'ema.js'),
+      instruments: ['au2606'],
+      params: {},
+      enabled: true,
+      source: 'configMap',
+    });
+    expect(await host.start('ema')).toMatchObject({ ok: true });
+    host.dispatchTick(tick(61200, 1));
+    await until(() => orders.length === 1);
+    host.dispatchTick(tick(61400, 2));
+    await until(() => host.get('ema')?.state === 'failed');
+    expect(host.get('ema')?.error).toMatch(
+      /^onTick: TypeError: .+\n {4}at Object\.onTick \(ema\.js:2:\d+\)$/,
+    );
+  });
+
   it('an upload importing fs, net, child_process or worker_threads is refused with the reason; nothing is stored', async () => {
     const { host } = setup();
     for (const mod of ['node:fs', 'fs', 'node:child_process', 'node:net', 'node:worker_threads']) {

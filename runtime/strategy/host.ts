@@ -8,8 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import {
   MessageChannel,
   type MessagePort,
@@ -26,6 +25,7 @@ import {
 import type { StrategyLogLine, StrategyView } from '../api/engine-port.ts';
 import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Journal } from '../journal/journal.ts';
+import { strategyDirUrls } from './confine.ts';
 import { strategyErrorText } from './error-text.ts';
 import { paramsJsonSchema, validateParams } from './params.ts';
 import type { FromWorker, OrderRequest, OrderTrigger, ToWorker } from './protocol.ts';
@@ -578,7 +578,7 @@ export class StrategyHost {
       const why =
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? `memory limit of ${memory.oldMb} MB exceeded${memory.limited ? ` (its share of the pod's memory limit)` : ''}`
-          : strategyErrorText(err, pathToFileURL(`${dirname(e.def.file)}/`).href);
+          : strategyErrorText(err, strategyDirUrls(e.def.file));
       this.#fail(e, why);
     });
     worker.on('exit', (code) => {

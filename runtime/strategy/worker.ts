@@ -3,10 +3,9 @@
  * time, in order. A thrown error (or rejected promise) is reported as `failed` — the host stops the strategy.
  */
 
-import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { confineStrategyThread } from './confine.ts';
+import { confineStrategyThread, strategyDirUrls } from './confine.ts';
 import { strategyErrorText } from './error-text.ts';
 import { checkParamSpecs } from './params.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
@@ -47,8 +46,8 @@ const BUSY_IDLE_MS = 5000;
 const STATE_EVERY_MS = 250;
 
 let strategy: Strategy | undefined;
-/** file: URL of the strategy's directory, once known (error texts keep the frames in it). */
-let strategyDirUrl: string | undefined;
+/** file: URLs of the strategy's directories, once known (error texts keep the frames in them). */
+let strategyDirs: readonly string[] = [];
 let ctx: StrategyContext | undefined;
 let trading = false;
 let lastState = '';
@@ -121,9 +120,8 @@ function changedState(): string | undefined {
 
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'init') {
-    const dir = dirname(m.file);
-    strategyDirUrl = pathToFileURL(`${dir}/`).href;
-    confineStrategyThread(dir);
+    strategyDirs = strategyDirUrls(m.file);
+    confineStrategyThread(m.file);
     const mod = (await import(pathToFileURL(m.file).href)) as { default?: unknown };
     const s = mod.default as Strategy | undefined;
     if (!s || typeof s !== 'object')
@@ -213,7 +211,7 @@ function enqueue(m: ToWorker): void {
       post({
         type: 'failed',
         seq: m.seq,
-        message: `${m.type === 'init' ? 'loading' : `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`}: ${strategyErrorText(e, strategyDirUrl)}`,
+        message: `${m.type === 'init' ? 'loading' : `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`}: ${strategyErrorText(e, strategyDirs)}`,
       });
     }
   });
@@ -250,7 +248,7 @@ function drainLane(): void {
     if (reader.drain(onLaneTick) > 0) lastTickAt = performance.now();
   } catch (e) {
     failed = true;
-    post({ type: 'failed', seq: -1, message: `onTick: ${strategyErrorText(e, strategyDirUrl)}` });
+    post({ type: 'failed', seq: -1, message: `onTick: ${strategyErrorText(e, strategyDirs)}` });
   }
 }
 

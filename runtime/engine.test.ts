@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../common/log.ts';
 import { RuntimeConfigSchema } from '../common/runtime-config.ts';
 import type { Actor, EngineEvent } from './api/engine-port.ts';
-import { createEngine } from './engine.ts';
+import { createEngine, type EngineOptions } from './engine.ts';
 import { FakeGateway } from './gateway/fake-gateway.ts';
 import { openJournal } from './journal/journal.ts';
 
@@ -19,7 +19,12 @@ afterEach(() => {
 });
 
 /** An engine over a fresh journal, or over the journal in `dir` (a restart). */
-function setup(strategies: unknown[] = [], logLines: string[] = [], dir?: string) {
+function setup(
+  strategies: unknown[] = [],
+  logLines: string[] = [],
+  dir?: string,
+  extra: Partial<EngineOptions> = {},
+) {
   if (dir === undefined) {
     dir = mkdtempSync(join(tmpdir(), 'aurum-engine-'));
     dirs.push(dir);
@@ -47,6 +52,7 @@ function setup(strategies: unknown[] = [], logLines: string[] = [], dir?: string
     gateway,
     logger: createLogger('test', { level: 'warn' }, { write: (line: string) => logLines.push(line) }),
     now: () => t,
+    ...extra,
   });
   const events: EngineEvent[] = [];
   engine.subscribe((e) => events.push(e));
@@ -133,6 +139,76 @@ describe('engine', () => {
     );
     expect(sum).toBeGreaterThan(0);
     expect(sum / sent).toBeLessThan(1); // seconds: a tick's order leaves within its own dispatch or soon after
+    await engine.stop();
+  });
+
+  it("restarts a TradingPlatform strategy on its ConfigMap's new version, state kept, orders cancelled; refuses one that does not load", async () => {
+    // The kubelet's layout: sig → ..data/sig, ..data → ..<version>. An update writes a new version directory
+    // and swaps ..data in one rename.
+    const root = mkdtempSync(join(tmpdir(), 'aurum-engine-configmap-'));
+    dirs.push(root);
+    let version = 0;
+    const publish = (code: string) => {
+      const v = `..2026_12_03_20_00_0${++version}`;
+      mkdirSync(join(root, v, 'sig'), { recursive: true });
+      writeFileSync(join(root, v, 'sig', 'sig.js'), code);
+      symlinkSync(v, join(root, '..data_tmp'));
+      renameSync(join(root, '..data_tmp'), join(root, '..data'));
+    };
+    const v1 = `export default {
+      onStart(ctx) { ctx.state.starts = (ctx.state.starts ?? 0) + 1; ctx.log('v1 start ' + ctx.state.starts); },
+      onTick(ctx, t) { if (!ctx.state.bid) { ctx.state.bid = true; ctx.buy(t.lastPrice - 100, 1); } },
+    };`;
+    publish(v1);
+    symlinkSync(join('..data', 'sig'), join(root, 'sig'));
+    const { engine, gateway, now } = setup(
+      [{ name: 'sig', file: join(root, 'sig', 'sig.js'), instruments: ['au2606'] }],
+      [],
+      undefined,
+      { sourcePollMs: 50 },
+    );
+    const alerts = (code: string) => engine.riskStatus().alerts.filter((a) => a.code === code);
+    await engine.start();
+    await until(() => engine.account().available !== '0.00');
+    expect(engine.strategies.list()[0]).toMatchObject({ name: 'sig', state: 'running', source: 'configMap' });
+    gateway.emit({ type: 'tick', tick: { instrument: 'au2606', time: now(), lastPrice: 61200, volume: 1 } });
+    await until(() => gateway.sent.length === 1);
+    const bid = gateway.sent[0]!;
+    gateway.emit({
+      type: 'execution',
+      report: {
+        execType: 'new',
+        clOrdId: bid.clOrdId,
+        execId: 'N1',
+        status: 'new',
+        instrument: 'au2606',
+        side: 'buy',
+        quantity: 1,
+        cumQty: 0,
+        leavesQty: 1,
+        time: now(),
+      },
+    });
+    await until(
+      () => engine.orders({ activeOnly: true }).length === 1 && engine.orders()[0]!.status === 'new',
+    );
+
+    publish(v1.replace("'v1 start '", "'v2 start '"));
+    await until(() => alerts('STRATEGY_RELOADED').length === 1);
+    expect(alerts('STRATEGY_RELOADED')[0]).toMatchObject({ level: 'info' });
+    expect(engine.strategies.list()[0]).toMatchObject({ state: 'running', source: 'configMap' });
+    const lines = engine.strategies.logs('sig').map((l) => l.message);
+    expect(lines).toContain('v1 start 1');
+    expect(lines).toContain('v2 start 2'); // the new code, the old state
+    expect(gateway.cancels.map((c) => c.order.clOrdId)).toEqual([bid.clOrdId]);
+
+    publish('export default { onTick( {');
+    await until(() => alerts('STRATEGY_SOURCE_REFUSED').length === 1);
+    expect(alerts('STRATEGY_SOURCE_REFUSED')[0]!.message).toMatch(
+      /^The TradingPlatform's new version of strategy sig was refused: .+ The running version goes on/,
+    );
+    expect(engine.strategies.list()[0]).toMatchObject({ state: 'running' });
+    expect(alerts('STRATEGY_RELOADED')).toHaveLength(1);
     await engine.stop();
   });
 

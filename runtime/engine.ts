@@ -20,6 +20,7 @@ import { CrashGuard } from './strategy/crash-guard.ts';
 import { takeFatalReports } from './strategy/fatal-reports.ts';
 import { StrategyHost } from './strategy/host.ts';
 import type { StrategyPosition } from './strategy/sdk.ts';
+import { SourceWatch } from './strategy/source-watch.ts';
 import * as V from './views.ts';
 
 /** What {@link createEngine} needs. */
@@ -39,6 +40,8 @@ export interface EngineOptions {
    * and emptied at start to find the strategy that brought the previous run down. Default: none read.
    */
   crashReportsDir?: string;
+  /** How often the TradingPlatform's strategy files are compared with the versions in effect (ms), default 5000. */
+  sourcePollMs?: number;
 }
 
 /** The engine: the API's port plus lifecycle and health. */
@@ -179,6 +182,69 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       crashGuard?.noteWorker(threadId, strategy, oldMb, upload),
     onStarting: (strategy, starting) => crashGuard?.noteStarting(strategy, starting),
     now,
+  });
+
+  /**
+   * A TradingPlatform strategy's file changed (its ConfigMap was edited): the new version is checked and, when
+   * the strategy runs, it is restarted on it — its working orders cancelled, as at any stop, its state kept. A
+   * version that does not load is refused with an alert and the running one goes on. A strategy the investor
+   * replaced by an upload keeps the upload. False: busy starting or stopping, ask again later.
+   */
+  async function adoptNewSource(name: string): Promise<boolean> {
+    const before = host.get(name);
+    if (!before || before.source !== 'configMap') return true;
+    if (before.state === 'starting' || before.state === 'stopping') return false;
+    const checked = await host.checkSource(name);
+    journal.tx(() =>
+      journal.append('strategySourceChanged', {
+        name,
+        ...(checked.ok ? {} : { refused: checked.message }),
+      }),
+    );
+    if (!checked.ok) {
+      raise({
+        id: newId(),
+        time: now(),
+        level: 'warning',
+        code: 'STRATEGY_SOURCE_REFUSED',
+        message: `The TradingPlatform's new version of strategy ${name} was refused: ${checked.message} ${
+          before.state === 'running'
+            ? 'The running version goes on; its next start loads the file as it is then.'
+            : 'Its next start loads the file as it is then.'
+        }`,
+      });
+      return true;
+    }
+    const state = host.get(name)?.state;
+    if (state !== 'running') {
+      host.log(name, 'info', 'new version from the TradingPlatform checked; it runs from the next start');
+      return true;
+    }
+    await host.stop(name);
+    oms.cancelAll(undefined, name);
+    const started = await host.start(name);
+    raise({
+      id: newId(),
+      time: now(),
+      level: started.ok ? 'info' : 'warning',
+      code: started.ok ? 'STRATEGY_RELOADED' : 'STRATEGY_RELOAD_FAILED',
+      message: started.ok
+        ? `Strategy ${name} restarted on the TradingPlatform's new version (its working orders were cancelled; its state is kept).`
+        : `Strategy ${name} was stopped for the TradingPlatform's new version, which then failed to start: ${started.message}`,
+    });
+    return true;
+  }
+  const sourceWatch = new SourceWatch({
+    files: () =>
+      host
+        .list()
+        .filter((v) => v.source === 'configMap')
+        .flatMap((v) => {
+          const file = config.strategies.find((s) => s.name === v.name)?.file;
+          return file ? [{ name: v.name, file }] : [];
+        }),
+    onChange: (name) => adoptNewSource(name),
+    intervalMs: opts.sourcePollMs ?? 5000,
   });
 
   /** Reads how the previous run ended and holds back the strategies that would bring this one down too. */
@@ -479,9 +545,11 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       journal.tx(() => journal.append('engineStarted', { instruments: config.marketData.instruments }));
       gateway.subscribe(config.marketData.instruments);
       gateway.start();
+      sourceWatch.start();
       await host.startEnabled(signal);
     },
     async stop() {
+      await sourceWatch.stop();
       clearInterval(fundsTimer);
       clearTimeout(fundsDue);
       clearTimeout(retry);

@@ -3,7 +3,8 @@
  * read-only root filesystem (journal and /tmp on emptyDirs), configured like the operator does (ConfigMap
  * runtime.json, counter password Secret, strategy ConfigMap), connects over FIX to the real counter
  * simulator (a process on this machine, reached at the node's address), becomes Ready (counter logged on +
- * journal open), and the sample EMA-crossover strategy trades. Then: within the small profile's limits a memory
+ * journal open), and the sample EMA-crossover strategy trades; an edit of its ConfigMap restarts the strategy on the
+ * new code in the same container. Then: within the small profile's limits a memory
  * hog is stopped alone, (standard profile) a strategy that aborts the whole runtime is held back after the
  * restart, and (small profile) one that takes the runtime over the pod's memory limit as it starts is held back
  * after two OOM kills.
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILES } from '../../operator/config.ts';
+import { strategyFile } from '../../operator/render/runtime-config.ts';
 import { liveContract } from '../../runtime/testing/runtime-process.ts';
 import {
   SIM_ACCOUNT,
@@ -40,10 +42,11 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-/** A strategy of the pod's runtime.json, its file from the `strategies` ConfigMap. */
-function strategy(name: string, file: string, instrument: string, params: Record<string, unknown> = {}) {
-  return { name, file: `/etc/aurum/strategies/${file}`, instruments: [instrument], params };
+/** A strategy of the pod's runtime.json, its file the key `key` of the `strategies` ConfigMap. */
+function strategy(name: string, key: string, instrument: string, params: Record<string, unknown> = {}) {
+  return { name, file: strategyFile(name, key), instruments: [instrument], params };
 }
+type StrategyEntry = ReturnType<typeof strategy>;
 
 /**
  * The objects the operator would make for one runtime (a pod named `name`): its runtime.json, the strategy
@@ -53,7 +56,7 @@ function strategy(name: string, file: string, instrument: string, params: Record
 function runtimeObjects(
   name: string,
   instrument: string,
-  strategies: unknown[],
+  strategies: StrategyEntry[],
   files: Record<string, string>,
   resources: Record<string, unknown> = {},
 ): unknown[] {
@@ -124,7 +127,19 @@ function runtimeObjects(
         volumes: [
           { name: 'config', configMap: { name: `${name}-config` } },
           { name: 'counter', secret: { secretName: `${name}-counter` } },
-          { name: 'strategies', configMap: { name: `${name}-strategies` } },
+          // As the operator mounts them (operator/render/statefulset.ts): `<strategy>/<key>` in one projected
+          // volume, which the kubelet lays out as symbolic links into a versioned directory.
+          {
+            name: 'strategies',
+            projected: {
+              sources: strategies.map((st) => {
+                const key = st.file.split('/').pop()!;
+                return {
+                  configMap: { name: `${name}-strategies`, items: [{ key, path: `${st.name}/${key}` }] },
+                };
+              }),
+            },
+          },
           { name: 'data', emptyDir: {} },
           { name: 'tmp', emptyDir: {} },
         ],
@@ -222,7 +237,7 @@ async function hoarderPod(
 }
 
 describe('runtime pod', () => {
-  it('runs non-root on a read-only root filesystem, becomes Ready against the simulator, and the sample strategy trades', async () => {
+  it('runs non-root on a read-only root filesystem, becomes Ready against the simulator, the sample strategy trades, and an edit of its ConfigMap restarts it on the new code, not the pod', async () => {
     const instrument = liveContract();
     apply(
       runtimeObjects('runtime', instrument, [strategy('trend', 'ema-cross.js', instrument, EMA_PARAMS)], {
@@ -239,7 +254,48 @@ describe('runtime pod', () => {
     expect(logs).not.toContain(SIM_ACCOUNT.password);
     const id = kubectl(['-n', ns.name, 'exec', 'runtime', '--', 'id', '-u']).stdout.trim();
     expect(id).toBe('1000');
-  }, 600_000);
+
+    // GitOps changes the strategy's code: only the ConfigMap changes. The kubelet swaps the mounted file and the
+    // runtime restarts the strategy on it, in the same container.
+    const restartsBefore = pod.status.containerStatuses[0].restartCount;
+    const edited = `${EMA_SOURCE}\n// edited in Git\n`;
+    apply(
+      [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'runtime-strategies' },
+          data: { 'ema-cross.js': edited },
+        },
+      ],
+      ns.name,
+    );
+    const reloaded = await waitFor(
+      async () =>
+        kubectl(['-n', ns.name, 'logs', 'runtime', '-c', 'runtime'])
+          .stdout.split('\n')
+          .find((l) => l.includes('"code":"STRATEGY_RELOADED"')),
+      {
+        timeout: 240_000,
+        interval: 3000,
+        describe: 'the runtime restarting the strategy on the edited ConfigMap',
+      },
+    );
+    expect(reloaded).toContain('Strategy trend restarted');
+    const mounted = kubectl([
+      '-n',
+      ns.name,
+      'exec',
+      'runtime',
+      '--',
+      'cat',
+      strategyFile('trend', 'ema-cross.js'),
+    ]);
+    expect(mounted.stdout).toContain('// edited in Git');
+    await newOrders('orders from the strategy restarted on its new version');
+    const after = kubectlJson(['-n', ns.name, 'get', 'pod', 'runtime']).status.containerStatuses[0];
+    expect(after.restartCount).toBe(restartsBefore);
+  }, 900_000);
 
   it("within the small profile's memory limit: two strategies trade, and a memory hog is stopped alone — the pod is never OOM-killed", async () => {
     // One FIX session per counter account: the first test's runtime must be gone before this one logs on.

@@ -331,6 +331,23 @@ export class StrategyHost {
     return { ok: true, value: this.#view(e) };
   }
 
+  /**
+   * Checks a strategy's module file again, after it changed on disk (source-watch.ts): loads it in a throw-away
+   * worker and checks the current parameters against its schema. Nothing changes when either fails; on success
+   * the new schema is the one in effect (a running strategy runs the old code until it is started again).
+   */
+  async checkSource(name: string): Promise<Result<StrategyView>> {
+    const e = this.#entries.get(name);
+    if (!e) return refuse('STRATEGY_NOT_FOUND', `"${name}".`);
+    const described = await this.#describe(name, e.def.file, this.#checkMemory());
+    if (!described.ok) return refuse('STRATEGY_INVALID', described.message);
+    const params = validateParams(described.params, e.def.params);
+    if (!params.ok)
+      return refuse('STRATEGY_PARAMS_INVALID', `The current parameters do not fit it: ${params.message}`);
+    e.schema = described.params ?? {};
+    return { ok: true, value: this.#view(e) };
+  }
+
   /** Starts a strategy in a fresh worker: load → onInit (warm-up, orders held back) → onStart → trading. */
   async start(name: string): Promise<Result<StrategyView>> {
     const e = this.#entries.get(name);

@@ -220,7 +220,15 @@ describe('malformed requests', () => {
       'POST',
       '/api/orders',
       { ...order, side: 'short' },
-      /body\/side must be equal to one of the allowed values/,
+      /^body\/side must be one of "buy", "sell"$/,
+    ],
+    // The upload is a JSON object or the source as text: the message is about the branch the caller chose.
+    [
+      'upload code not a string',
+      'PUT',
+      '/api/strategies/ema-cross/code',
+      { code: 5 },
+      /^body\/code must be string$/,
     ],
     ['bulk cancel bad contract', 'POST', '/api/orders/cancel-all', { instrument: 'x' }, /body\/instrument/],
     [

@@ -25,7 +25,7 @@ import { registerTradingRoutes } from './routes/trading.ts';
 import { createSessionStore, type SessionPersistence, type SessionStore } from './sessions.ts';
 import { registerStream } from './stream.ts';
 import { createUsersStore, type UsersStore } from './users-store.ts';
-import { validatorCompiler } from './validation.ts';
+import { schemaErrorText, validatorCompiler } from './validation.ts';
 
 export interface ApiServerDeps {
   engine: TradingEnginePort;
@@ -90,6 +90,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     loggerInstance: log as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    schemaErrorFormatter: (errors, dataVar) => new Error(schemaErrorText(errors, dataVar)),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('aurum', { users, sessions });

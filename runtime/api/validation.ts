@@ -16,3 +16,33 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   const fn: ValidateFunction = (httpPart === 'body' ? strict : coercing).compile(schema);
   return fn as ReturnType<FastifySchemaCompiler<object>>;
 };
+
+/** The part of an Ajv error the message is built from. */
+interface SchemaError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The message of a request that fails its schema, e.g. `body/code must be string`. Ajv reports every branch
+ * of an `anyOf` (a strategy upload is a JSON object `{ code }` or the source as text) plus the `anyOf` itself;
+ * a branch of the wrong type says nothing about what the caller meant, so only the branches whose type
+ * matched are reported. An `enum` error lists the allowed values.
+ */
+export function schemaErrorText(errors: readonly SchemaError[], dataVar: string): string {
+  const branchOf = (e: SchemaError) => /^(.*\/(?:anyOf|oneOf)\/\d+)\//.exec(e.schemaPath)?.[1];
+  const details = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+  const wrongType = new Set(
+    details.filter((e) => e.keyword === 'type' && e.schemaPath === `${branchOf(e)}/type`).map(branchOf),
+  );
+  const meant = details.filter((e) => !wrongType.has(branchOf(e)));
+  const shown = meant.length > 0 ? meant : details;
+  const text = (e: SchemaError) =>
+    e.keyword === 'enum' && Array.isArray(e.params.allowedValues)
+      ? `must be one of ${e.params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+      : (e.message ?? 'is invalid');
+  return [...new Set(shown.map((e) => `${dataVar}${e.instancePath} ${text(e)}`))].join(', ');
+}

@@ -191,6 +191,28 @@ describe('dashboard in Chromium against the real engine and simulator', () => {
     await page.click('#dialog-form button[value=cancel]');
   });
 
+  it('uploads a strategy from the dialog: a syntax error is refused with where it is, the mended module joins the list', async () => {
+    await page.click('#btn-upload');
+    try {
+      await page.fill('#dialog-form [name=name]', 'typo');
+      const code = (condition: string) =>
+        `export default {\n  onTick(ctx, tick) { if ${condition} { ctx.log('up'); } },\n};\n`;
+      await page.fill('#dialog-form [name=code]', code('(tick.lastPrice > 1'));
+      await page.click('#dialog-form button.primary');
+      const refused = await page.waitForSelector('.toast.error:has-text("Syntax error")');
+      expect(await refused.textContent()).toMatch(
+        /Syntax error at line 2, column \d+: Expected '\)', got '\{'/,
+      );
+      // The dialog stays open with the code, to be mended.
+      await page.fill('#dialog-form [name=code]', code('(tick.lastPrice > 1)'));
+      await page.click('#dialog-form button.primary');
+      await page.waitForSelector('[data-strategy="typo"][data-state="stopped"]');
+      expect(await page.isVisible('#dialog')).toBe(false);
+    } finally {
+      if (await page.isVisible('#dialog')) await page.click('#dialog-form button[value=cancel]');
+    }
+  });
+
   it('saves a screenshot of the live dashboard', async () => {
     await page.waitForTimeout(3000);
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,6 +1,7 @@
+import { stripTypeScriptTypes } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { importAllowed, importRefusal } from './confine.ts';
-import { strategyErrorText } from './error-text.ts';
+import { strategyErrorText, syntaxErrorText } from './error-text.ts';
 
 const DIR = 'file:///etc/aurum/strategies/ema/';
 const DIRS = [DIR];
@@ -57,5 +58,31 @@ describe('strategyErrorText', () => {
     expect(strategyErrorText('plain text', DIRS)).toBe('thrown: plain text');
     expect(strategyErrorText({ code: 7 }, DIRS)).toBe('thrown: {"code":7}');
     expect(strategyErrorText(new RangeError('r'), [])).toBe('RangeError: r');
+  });
+});
+
+describe('syntaxErrorText', () => {
+  const strip = (code: string) => {
+    try {
+      stripTypeScriptTypes(code);
+    } catch (e) {
+      return syntaxErrorText(e);
+    }
+    throw new Error('no syntax error');
+  };
+
+  it('says the line and column, with the line and a caret under the column', () => {
+    expect(strip('interface P { a: number }\nexport default { onTick(ctx: any) { if (x { } } }\n')).toBe(
+      [
+        "line 2, column 43: Expected ')', got '{'",
+        'export default { onTick(ctx: any) { if (x { } } }',
+        '                                          ^',
+      ].join('\n'),
+    );
+    expect(strip('a\nb\nc\nd\nconst e = (;\nf\n')).toMatch(/^line 5, column 12: .+\nconst e = \(;\n {11}\^$/);
+  });
+
+  it('says the line alone when the error is the end of the input', () => {
+    expect(strip('const a = 1;\nexport default { onTick( {\n')).toMatch(/^line 2: Unexpected token `<eof>`/);
   });
 });

@@ -31,3 +31,19 @@ function safeString(v: unknown): string {
     return Object.prototype.toString.call(v);
   }
 }
+
+/**
+ * A syntax error found when an upload's types are stripped (node:module stripTypeScriptTypes, which parses
+ * JavaScript and TypeScript alike), with where it is: its message alone does not say. The location is in the
+ * error's stack, which Node starts with `:<line>`, the lines around it and a caret under the column.
+ */
+export function syntaxErrorText(e: unknown): string {
+  if (!(e instanceof Error)) return safeString(e);
+  const found = /^:(\d+)\n([\s\S]*?)\n\n/.exec(e.stack ?? '');
+  if (!found) return e.message;
+  const lines = found[2]!.split('\n');
+  const caret = lines.findIndex((l, i) => i > 0 && /^ *\^+ *$/.test(l));
+  if (caret < 0) return `line ${found[1]}: ${e.message}`;
+  const column = lines[caret]!.indexOf('^') + 1;
+  return `line ${found[1]}, column ${column}: ${e.message}\n${lines[caret - 1]}\n${lines[caret]!.trimEnd()}`;
+}

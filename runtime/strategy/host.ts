@@ -26,7 +26,7 @@ import type { StrategyLogLine, StrategyView } from '../api/engine-port.ts';
 import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Journal } from '../journal/journal.ts';
 import { strategyDirUrls } from './confine.ts';
-import { strategyErrorText } from './error-text.ts';
+import { strategyErrorText, syntaxErrorText } from './error-text.ts';
 import { paramsJsonSchema, validateParams } from './params.ts';
 import type { FromWorker, OrderRequest, OrderTrigger, ToWorker } from './protocol.ts';
 import type {
@@ -294,7 +294,7 @@ export class StrategyHost {
     try {
       js = stripTypeScriptTypes(code);
     } catch (e) {
-      return refuse('STRATEGY_INVALID', `Syntax: ${(e as Error).message}`);
+      return refuse('STRATEGY_INVALID', `Syntax error at ${syntaxErrorText(e)}`);
     }
     mkdirSync(this.#o.uploadDir, { recursive: true });
     // A new file name per upload: ESM caches modules by URL, and a fresh name makes hot reload exact.

@@ -51,7 +51,7 @@ export function uploadDialog() {
     `<h3>Upload strategy</h3>
      <label>Name <input name="name" pattern="[a-z][a-z0-9-]{0,62}" required placeholder="my-strategy"></label>
      <label>Module file <input name="file" type="file" accept=".js,.mjs,.ts"></label>
-     <label>…or paste the code <textarea name="code" rows="10" spellcheck="false" placeholder="export default class extends Strategy { … }"></textarea></label>
+     <label>…or paste the code <textarea name="code" rows="10" spellcheck="false" placeholder="export default { onTick(ctx, tick) { … } }"></textarea></label>
      <div class="row"><button class="btn" value="cancel">Cancel</button><button class="btn primary">Upload</button></div>`,
     async (fd) => {
       const file = fd.get('file');

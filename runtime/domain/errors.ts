@@ -52,6 +52,7 @@ export const ERRORS = {
   ORDER_NOT_WORKING: 'The order is no longer working (filled, cancelled or rejected).',
   INVALID_OFFSET: 'The offset must be open, close, closeToday or closeYesterday.',
   INVALID_SIDE: 'The side must be buy or sell.',
+  INVALID_TIME_IN_FORCE: 'The time in force must be day, fak (fill and kill) or fok (fill or kill).',
   STRATEGY_NOT_FOUND: 'No strategy with this name.',
   STRATEGY_INVALID: 'The strategy module could not be loaded or does not export a strategy.',
   STRATEGY_RUNNING: 'The strategy is running; stop it first.',

@@ -72,6 +72,15 @@ describe('risk engine', () => {
     );
   });
 
+  it('an order of a kind SHFE does not know (side, time in force) is refused with what it got', () => {
+    const gtc = engine().checkOrder(buy({ timeInForce: 'gtc' as 'day' }), ctx());
+    expect(code(gtc)).toBe('INVALID_TIME_IN_FORCE');
+    expect(gtc.ok ? '' : gtc.message).toContain('Got "gtc"');
+    expect(code(engine().checkOrder(buy({ side: 'hold' as 'buy' }), ctx()))).toBe('INVALID_SIDE');
+    for (const timeInForce of ['day', 'fak', 'fok'] as const)
+      expect(code(engine().checkOrder(buy({ timeInForce }), ctx()))).toBe('OK');
+  });
+
   it('checklist: insufficient funds gives a clear error', () => {
     const d = engine().checkOrder(buy(), ctx({ available: 1_000_000 }));
     expect(code(d)).toBe('INSUFFICIENT_FUNDS');

@@ -19,7 +19,7 @@ import {
   tradingDayOf,
 } from '../../common/shfe/index.ts';
 import { type ErrorCode, refuse } from '../domain/errors.ts';
-import type { Alert, AlertLevel, Offset, Price, Side } from '../domain/types.ts';
+import type { Alert, AlertLevel, Offset, Price, Side, TimeInForce } from '../domain/types.ts';
 
 /** spec.risk, as parsed. */
 export type RiskLimits = RuntimeConfig['risk'];
@@ -31,6 +31,8 @@ export interface OrderIntent {
   offset: Offset;
   price: Price;
   quantity: number;
+  /** Default day. */
+  timeInForce?: TimeInForce;
 }
 
 /** A working order of the account (for self-trade prevention and position sufficiency). */
@@ -89,6 +91,9 @@ export interface RiskCounters {
 }
 
 /** Stateful wrapper around the pure checks: keeps the rate window and daily counts. */
+/** The kinds of order SHFE accepts: good for the day, fill-and-kill, fill-or-kill. */
+const TIMES_IN_FORCE: readonly string[] = ['day', 'fak', 'fok'];
+
 export class RiskEngine {
   readonly limits: RiskLimits;
   readonly #opts: Required<Omit<RiskEngineOptions, 'newId'>> & { newId: () => string };
@@ -180,6 +185,10 @@ export class RiskEngine {
         `${o.instrument} is not among this platform's contracts (${this.#opts.instruments.join(', ')}).`,
       );
     if (!['open', 'close', 'close-today', 'close-yesterday'].includes(o.offset)) return no('INVALID_OFFSET');
+    if (o.side !== 'buy' && o.side !== 'sell') return no('INVALID_SIDE', `Got "${String(o.side)}".`);
+    // A strategy names its own (ctx.buy(price, lots, { timeInForce })); SHFE knows no other kind.
+    if (o.timeInForce !== undefined && !TIMES_IN_FORCE.includes(o.timeInForce))
+      return no('INVALID_TIME_IN_FORCE', `Got "${String(o.timeInForce)}".`);
     if (!Number.isSafeInteger(o.quantity) || o.quantity <= 0)
       return no('INVALID_QUANTITY', `Got ${o.quantity}.`);
     if (o.quantity > limits.maxOrderLots)

@@ -320,6 +320,39 @@ describe('StrategyHost', () => {
     expect(host.get('ok')?.state).toBe('running');
   });
 
+  it('refuses bad timer requests to the strategy with the reason, caps timers at 64, and cuts overlong log lines', async () => {
+    const { host } = setup();
+    const code = `export default {
+      onStart(ctx) {
+        ctx.log('x'.repeat(5000));
+        for (const [name, ms] of [['nan', NaN], ['text', 'soon'], ['month', 31 * 24 * 3600 * 1000], ['', 100]]) {
+          try { ctx.setTimer(name, ms); ctx.log('accepted ' + name); } catch (e) { ctx.log('refused: ' + e.message); }
+        }
+        for (let i = 0; i < 64; i++) ctx.setTimer('t' + i, 60000);
+        try { ctx.setTimer('t64', 60000); ctx.log('accepted t64'); } catch (e) { ctx.log('refused: ' + e.message); }
+        ctx.setTimer('t0', 60000); // replacing one is not one more
+        ctx.clearTimer('t1');
+        ctx.setTimer('t64', 60000);
+        ctx.log('done');
+      },
+    };`;
+    expect((await host.upload('timers', code, ['au2606'])).ok).toBe(true);
+    expect((await host.start('timers')).ok).toBe(true);
+    const lines = host.logs('timers').map((l) => l.message);
+    expect(lines.find((l) => l.startsWith('xxx'))).toBe(
+      `${'x'.repeat(4000)}… (1000 more characters not kept)`,
+    );
+    expect(lines.filter((l) => l.startsWith('refused: '))).toEqual([
+      'refused: ctx.setTimer("nan"): the period must be a number of milliseconds up to 2147483647 (about 24.8 days); got NaN',
+      'refused: ctx.setTimer("text"): the period must be a number of milliseconds up to 2147483647 (about 24.8 days); got soon',
+      'refused: ctx.setTimer("month"): the period must be a number of milliseconds up to 2147483647 (about 24.8 days); got 2678400000',
+      'refused: ctx.setTimer: the name must be a non-empty string',
+      'refused: ctx.setTimer("t64"): at most 64 timers per strategy; clear one first',
+    ]);
+    expect(lines).toContain('done');
+    expect(host.get('timers')?.state).toBe('running');
+  });
+
   it('orders are held back until the strategy is trading (onInit)', async () => {
     const { host, orders } = setup();
     await host.upload('eager', 'export default { onInit(ctx) { ctx.buy(61200, 1); } }', ['au2606']);

@@ -116,11 +116,15 @@ export interface StrategyContext<P = Record<string, unknown>> {
   cancelAll(): void;
   /** This strategy's position (from its own fills). */
   position(instrument?: string): StrategyPosition;
-  /** Calls `onTimer(ctx, name)` every `ms` milliseconds (minimum 100) until cleared. */
+  /**
+   * Calls `onTimer(ctx, name)` every `ms` milliseconds (minimum 100, maximum 2^31-1: about 24.8 days) until
+   * cleared; setting a name again replaces its timer. At most 64 timers; a bad name or period throws.
+   */
   setTimer(name: string, ms: number): void;
   clearTimer(name: string): void;
   /** Rounds a price to the nearest tick. */
   roundToTick(price: number): number;
+  /** One line of the strategy's log (kept by the runtime, the last few hundred; at most 4,000 characters each). */
   log(message: string): void;
   warn(message: string): void;
 }

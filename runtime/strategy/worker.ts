@@ -100,13 +100,50 @@ function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext
     cover: order('buy', 'close'),
     cancelAll: () => post({ type: 'cancelAll' }),
     position: (instrument = first) => ({ ...(positions[instrument] ?? { long: 0, short: 0 }) }),
-    setTimer: (name, ms) => post({ type: 'setTimer', name, ms: Math.max(100, ms) }),
-    clearTimer: (name) => post({ type: 'clearTimer', name }),
+    setTimer: (name, ms) => {
+      checkTimer(name, ms);
+      timers.add(name);
+      post({ type: 'setTimer', name, ms: Math.max(MIN_TIMER_MS, ms) });
+    },
+    clearTimer: (name) => {
+      timers.delete(name);
+      post({ type: 'clearTimer', name });
+    },
     roundToTick: (price) => Math.round(price / init.tick) * init.tick,
-    log: (message) => post({ type: 'log', level: 'info', message: String(message) }),
-    warn: (message) => post({ type: 'log', level: 'warn', message: String(message) }),
+    log: (message) => post({ type: 'log', level: 'info', message: logText(message) }),
+    warn: (message) => post({ type: 'log', level: 'warn', message: logText(message) }),
   };
   return c;
+}
+
+/** Timers run on the engine's thread (host.ts), so a strategy's requests are checked here, where it made them. */
+const MIN_TIMER_MS = 100;
+/** Node's timers cannot wait longer (about 24.8 days); a longer delay would fire every millisecond instead. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMERS = 64;
+const timers = new Set<string>();
+
+function checkTimer(name: unknown, ms: unknown): void {
+  if (typeof name !== 'string' || name === '')
+    throw new TypeError('ctx.setTimer: the name must be a non-empty string');
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms > MAX_TIMER_MS)
+    throw new RangeError(
+      `ctx.setTimer(${JSON.stringify(name)}): the period must be a number of milliseconds up to ${MAX_TIMER_MS} (about 24.8 days); got ${String(ms)}`,
+    );
+  if (!timers.has(name) && timers.size >= MAX_TIMERS)
+    throw new RangeError(
+      `ctx.setTimer(${JSON.stringify(name)}): at most ${MAX_TIMERS} timers per strategy; clear one first`,
+    );
+}
+
+/** Log lines are kept by the engine (the last few hundred per strategy): one line is at most this long. */
+const MAX_LOG_CHARS = 4000;
+
+function logText(message: unknown): string {
+  const text = String(message);
+  return text.length <= MAX_LOG_CHARS
+    ? text
+    : `${text.slice(0, MAX_LOG_CHARS)}… (${text.length - MAX_LOG_CHARS} more characters not kept)`;
 }
 
 /** The state as JSON text when it changed since last reported (so the host journals it), else undefined. */

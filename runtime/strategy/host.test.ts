@@ -353,6 +353,22 @@ describe('StrategyHost', () => {
     expect(host.get('timers')?.state).toBe('running');
   });
 
+  it('a persistent state past 1 MiB fails the strategy with the reason; the last state that fitted stays journaled', async () => {
+    const { host, journal } = setup();
+    const code = `export default {
+      onStart(ctx) { ctx.state.small = 1; },
+      onTick(ctx) { ctx.state.history = 'x'.repeat(2 * 1024 * 1024); },
+    };`;
+    expect((await host.upload('hoard', code, ['au2606'])).ok).toBe(true);
+    expect((await host.start('hoard')).ok).toBe(true);
+    host.dispatchTick(tick(61200, 1));
+    await until(() => host.get('hoard')?.state === 'failed');
+    expect(host.get('hoard')?.error).toMatch(
+      /^saving ctx\.state: RangeError: ctx\.state is \d{7} characters as JSON; at most 1048576 are kept/,
+    );
+    expect(journal.get('strategy:hoard:state')).toEqual({ small: 1 });
+  });
+
   it('orders are held back until the strategy is trading (onInit)', async () => {
     const { host, orders } = setup();
     await host.upload('eager', 'export default { onInit(ctx) { ctx.buy(61200, 1); } }', ['au2606']);

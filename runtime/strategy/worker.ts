@@ -146,11 +146,18 @@ function logText(message: unknown): string {
     : `${text.slice(0, MAX_LOG_CHARS)}… (${text.length - MAX_LOG_CHARS} more characters not kept)`;
 }
 
+/** The persistent state's largest size as JSON text (1 MiB of characters). */
+const MAX_STATE_CHARS = 1 << 20;
+
 /** The state as JSON text when it changed since last reported (so the host journals it), else undefined. */
 function changedState(): string | undefined {
   if (!ctx) return undefined;
   const s = JSON.stringify(ctx.state);
   if (s === lastState) return undefined;
+  if (s.length > MAX_STATE_CHARS)
+    throw new RangeError(
+      `ctx.state is ${s.length} characters as JSON; at most ${MAX_STATE_CHARS} are kept (it is journaled whenever it changes): keep bulky data such as price history in ordinary variables`,
+    );
   lastState = s;
   return s;
 }
@@ -316,8 +323,14 @@ function pump(): void {
     const now = performance.now();
     if (now - stateCheckedAt > STATE_EVERY_MS) {
       stateCheckedAt = now;
-      const state = changedState();
-      if (state) post({ type: 'done', seq: -1, state });
+      try {
+        const state = changedState();
+        if (state) post({ type: 'done', seq: -1, state });
+      } catch (e) {
+        failed = true;
+        post({ type: 'failed', seq: -1, message: `saving ctx.state: ${strategyErrorText(e, strategyDirs)}` });
+        break;
+      }
     }
     const m = receiveMessageOnPort(port!);
     if (m) {

@@ -369,6 +369,17 @@ describe('StrategyHost', () => {
     expect(journal.get('strategy:hoard:state')).toEqual({ small: 1 });
   });
 
+  it("a start's failure names its step: loading the module or its onInit", async () => {
+    const { host } = setup();
+    await host.upload('warmup', 'export default { onInit() { throw new Error("no history"); } };', [
+      'au2606',
+    ]);
+    expect(await host.start('warmup')).toMatchObject({ ok: false });
+    expect(host.get('warmup')?.error).toMatch(
+      /^onInit: Error: no history\n {4}at Object\.onInit \(warmup\.\d+\.mjs:1:\d+\)$/,
+    );
+  });
+
   it('orders are held back until the strategy is trading (onInit)', async () => {
     const { host, orders } = setup();
     await host.upload('eager', 'export default { onInit(ctx) { ctx.buy(61200, 1); } }', ['au2606']);

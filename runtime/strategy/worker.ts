@@ -46,6 +46,8 @@ const BUSY_IDLE_MS = 5000;
 const STATE_EVERY_MS = 250;
 
 let strategy: Strategy | undefined;
+/** What an error during `init` interrupted: loading the module, or its onInit. */
+let initStep: 'loading' | 'onInit' = 'loading';
 /** file: URLs of the strategy's directories, once known (error texts keep the frames in them). */
 let strategyDirs: readonly string[] = [];
 let ctx: StrategyContext | undefined;
@@ -195,6 +197,7 @@ async function handle(m: ToWorker): Promise<void> {
     Object.assign(positions, m.positions);
     ctx = makeContext(m);
     lastState = JSON.stringify(ctx.state);
+    initStep = 'onInit';
     await strategy.onInit?.(ctx);
     return;
   }
@@ -255,7 +258,7 @@ function enqueue(m: ToWorker): void {
       post({
         type: 'failed',
         seq: m.seq,
-        message: `${m.type === 'init' ? 'loading' : `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`}: ${strategyErrorText(e, strategyDirs)}`,
+        message: `${m.type === 'init' ? initStep : `on${m.type[0]!.toUpperCase()}${m.type.slice(1)}`}: ${strategyErrorText(e, strategyDirs)}`,
       });
     }
   });

@@ -209,6 +209,17 @@ describe('engine', () => {
     );
     expect(engine.strategies.list()[0]).toMatchObject({ state: 'running' });
     expect(alerts('STRATEGY_RELOADED')).toHaveLength(1);
+
+    // The investor replaced it by an upload: a later ConfigMap version does not override that, and says so.
+    expect(await engine.strategies.stop('sig', trader)).toMatchObject({ ok: true });
+    const mine = 'export default { onStart(ctx) { ctx.log("mine"); } };';
+    expect(await engine.strategies.upload('sig', mine, trader)).toMatchObject({ ok: true });
+    publish(v1.replace("'v1 start '", "'v4 start '"));
+    await until(() =>
+      engine.strategies.logs('sig').some((l) => l.message.includes('the uploaded version stays in effect')),
+    );
+    expect(engine.strategies.list()[0]).toMatchObject({ source: 'upload', state: 'stopped' });
+    expect(alerts('STRATEGY_RELOADED')).toHaveLength(1);
     await engine.stop();
   });
 

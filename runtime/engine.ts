@@ -192,7 +192,11 @@ export function createEngine(opts: EngineOptions): TradingEngine {
    */
   async function adoptNewSource(name: string): Promise<boolean> {
     const before = host.get(name);
-    if (!before || before.source !== 'configMap') return true;
+    if (!before) return true;
+    if (before.source !== 'configMap') {
+      host.log(name, 'info', "the TradingPlatform's version changed; the uploaded version stays in effect");
+      return true;
+    }
     if (before.state === 'starting' || before.state === 'stopping') return false;
     const checked = await host.checkSource(name);
     journal.tx(() =>
@@ -236,13 +240,10 @@ export function createEngine(opts: EngineOptions): TradingEngine {
   }
   const sourceWatch = new SourceWatch({
     files: () =>
-      host
-        .list()
-        .filter((v) => v.source === 'configMap')
-        .flatMap((v) => {
-          const file = config.strategies.find((s) => s.name === v.name)?.file;
-          return file ? [{ name: v.name, file }] : [];
-        }),
+      host.list().flatMap((v) => {
+        const file = config.strategies.find((s) => s.name === v.name)?.file;
+        return file ? [{ name: v.name, file }] : [];
+      }),
     onChange: (name) => adoptNewSource(name),
     intervalMs: opts.sourcePollMs ?? 5000,
   });

@@ -320,11 +320,12 @@ describe('StrategyHost', () => {
     expect(host.get('ok')?.state).toBe('running');
   });
 
-  it('refuses bad timer requests to the strategy with the reason, caps timers at 64, and cuts overlong log lines', async () => {
+  it('refuses bad timer requests to the strategy with the reason, caps timers at 64, and cuts overlong log lines (console.log too)', async () => {
     const { host } = setup();
     const code = `export default {
       onStart(ctx) {
         ctx.log('x'.repeat(5000));
+        console.log('y'.repeat(9000));
         for (const [name, ms] of [['nan', NaN], ['text', 'soon'], ['month', 31 * 24 * 3600 * 1000], ['', 100]]) {
           try { ctx.setTimer(name, ms); ctx.log('accepted ' + name); } catch (e) { ctx.log('refused: ' + e.message); }
         }
@@ -342,6 +343,10 @@ describe('StrategyHost', () => {
     expect(lines.find((l) => l.startsWith('xxx'))).toBe(
       `${'x'.repeat(4000)}… (1000 more characters not kept)`,
     );
+    // console.log reaches the host through the worker's stdout, in chunks: each is cut on arrival.
+    await until(() => host.logs('timers').some((l) => l.message.startsWith('yyy')));
+    const printed = host.logs('timers').filter((l) => l.message.startsWith('yyy'));
+    expect(printed.every((l) => l.message.length <= 4100)).toBe(true);
     expect(lines.filter((l) => l.startsWith('refused: '))).toEqual([
       'refused: ctx.setTimer("nan"): the period must be a number of milliseconds up to 2147483647 (about 24.8 days); got NaN',
       'refused: ctx.setTimer("text"): the period must be a number of milliseconds up to 2147483647 (about 24.8 days); got soon',

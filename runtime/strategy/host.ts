@@ -159,6 +159,8 @@ interface Entry {
 }
 
 const LOG_LINES = 500;
+/** The longest log line kept (the worker cuts ctx.log lines at the same length). */
+const LOG_LINE_CHARS = 4000;
 /** Lane numbers whose receive time a running strategy remembers (a power of two): far more than it lags by. */
 const RECEIVED_KEPT = 256;
 /**
@@ -854,7 +856,12 @@ export class StrategyHost {
   }
 
   #log(e: Entry, level: StrategyLogLine['level'], message: string): void {
-    e.logs.push({ time: new Date(this.#o.now()).toISOString(), level, message });
+    // ctx.log cuts its lines in the worker; a strategy's console.log reaches here through the worker's stdout.
+    const text =
+      message.length <= LOG_LINE_CHARS + 96 // a line the worker cut already, with its note
+        ? message
+        : `${message.slice(0, LOG_LINE_CHARS)}… (${message.length - LOG_LINE_CHARS} more characters not kept)`;
+    e.logs.push({ time: new Date(this.#o.now()).toISOString(), level, message: text });
     if (e.logs.length > LOG_LINES) e.logs.splice(0, e.logs.length - LOG_LINES);
   }
 

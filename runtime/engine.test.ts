@@ -223,6 +223,50 @@ describe('engine', () => {
     await engine.stop();
   });
 
+  it('stops a strategy that sends orders in a loop (a runaway), cancels its orders, and keeps the journal small', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aurum-engine-runaway-'));
+    dirs.push(dir);
+    // 'loop' asks for 400 orders per tick: under the batch limit (500 at 50 orders/s), but most are refused.
+    writeFileSync(
+      join(dir, 'loop.js'),
+      'export default { onTick(ctx, t) { for (let i = 0; i < 400; i++) ctx.buy(t.lastPrice - 2 * (i % 40), 1); } };',
+    );
+    // 'burst' asks for 20,000 at once, once.
+    writeFileSync(
+      join(dir, 'burst.js'),
+      'export default { onTick(ctx, t) { if (ctx.state.done) return; ctx.state.done = true; for (let i = 0; i < 20000; i++) ctx.buy(t.lastPrice, 1); } };',
+    );
+    const { engine, gateway, journal, now } = setup([
+      { name: 'loop', file: join(dir, 'loop.js'), instruments: ['au2606'] },
+      { name: 'burst', file: join(dir, 'burst.js'), instruments: ['au2606'] },
+    ]);
+    await engine.start();
+    await until(() => engine.account().available !== '0.00');
+    for (let i = 0; i < 4 && engine.strategies.list().some((s) => s.state === 'running'); i++) {
+      gateway.emit({
+        type: 'tick',
+        tick: { instrument: 'au2606', time: now(), lastPrice: 61200, volume: i + 1 },
+      });
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await until(() => engine.strategies.list().every((s) => s.state === 'failed'));
+    const byName = Object.fromEntries(engine.strategies.list().map((s) => [s.name, s.error]));
+    expect(byName.burst).toBe(
+      'stopped as a runaway: it asked for 20000 orders at once (at most 500); none was sent',
+    );
+    expect(byName.loop).toMatch(
+      /^stopped as a runaway: more than 500 of its orders were refused within a second \([A-Z_]+: /,
+    );
+    const alerts = engine.riskStatus().alerts.filter((a) => a.code === 'STRATEGY_RUNAWAY');
+    expect(alerts.map((a) => a.level)).toEqual(['critical', 'critical']);
+    expect(engine.orders({ activeOnly: true }).filter((o) => o.status !== 'pendingCancel')).toEqual([]);
+    const refusals = journal.events(0, 100_000).filter((e) => e.kind === 'riskRejected').length;
+    expect(refusals).toBeGreaterThan(500);
+    expect(refusals).toBeLessThan(1000); // not the 20,000 of the burst, nor the loop's for every tick
+    expect(engine.health().checks.journal).toBe('ok');
+    await engine.stop();
+  });
+
   it('is ready only when the counter is logged on and the journal open', async () => {
     const { engine, gateway, journal } = setup();
     expect(engine.health().ready).toBe(false);

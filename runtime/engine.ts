@@ -19,6 +19,7 @@ import { BarAggregator } from './strategy/bars.ts';
 import { CrashGuard } from './strategy/crash-guard.ts';
 import { takeFatalReports } from './strategy/fatal-reports.ts';
 import { StrategyHost } from './strategy/host.ts';
+import { RunawayGuard, runawayLimits } from './strategy/runaway-guard.ts';
 import type { StrategyPosition } from './strategy/sdk.ts';
 import { SourceWatch } from './strategy/source-watch.ts';
 import * as V from './views.ts';
@@ -112,10 +113,27 @@ export function createEngine(opts: EngineOptions): TradingEngine {
     onSent: (o) => handedOver?.set(o.clOrdId, performance.now()),
   });
 
+  const runaway = new RunawayGuard(runawayLimits(config.risk.maxOrdersPerSecond));
+  /** Stops a strategy that sends orders in a loop (runaway-guard.ts) and cancels what it has working. */
+  function haltRunaway(strategy: string, why: string): void {
+    runaway.forget(strategy);
+    host.halt(strategy, `stopped as a runaway: ${why}`);
+    oms.cancelAll(undefined, strategy);
+    raise({
+      id: newId(),
+      time: now(),
+      level: 'critical',
+      code: 'STRATEGY_RUNAWAY',
+      message: `Strategy ${strategy} was stopped: ${why}. Its working orders are being cancelled; start it again once it is fixed.`,
+    });
+  }
+
   const host = new StrategyHost({
     journal,
     uploadDir: join(dirname(config.journal.path), 'strategies'),
     submit: (strategy, requests) => {
+      const tooMany = runaway.batch(requests.length);
+      if (tooMany) return haltRunaway(strategy, tooMany);
       const sentAt = new Map<string, number>();
       handedOver = sentAt;
       let results: ReturnType<typeof oms.submitAll>;
@@ -131,6 +149,17 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       } finally {
         handedOver = undefined;
       }
+      const firstRefusal = results.find((r) => !r.ok);
+      const ranAway =
+        firstRefusal?.ok === false
+          ? runaway.refused(
+              strategy,
+              results.reduce((n, r) => n + (r.ok ? 0 : 1), 0),
+              now(),
+              `${firstRefusal.code}: ${firstRefusal.message}`,
+            )
+          : undefined;
+      if (ranAway) haltRunaway(strategy, ranAway);
       results.forEach((r, i) => {
         if (r.ok) {
           metrics.orders.inc({ origin: 'strategy' });
@@ -144,6 +173,7 @@ export function createEngine(opts: EngineOptions): TradingEngine {
         }
         const req = requests[i]!.order;
         metrics.riskRejections.inc({ code: r.code });
+        if (ranAway) return; // stopped: no one to tell, and one line says it all
         host.log(strategy, 'warn', `order refused: ${r.code}: ${r.message}`);
         // The strategy hears of its refused order as of any other (vn.py sends a REJECTED order too): a
         // strategy that counts the orders it has in flight can stop waiting for one that will never exist.

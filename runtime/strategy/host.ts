@@ -246,6 +246,15 @@ export class StrategyHost {
   }
 
   /**
+   * Stops a running strategy at once, as a failure with `reason` (its worker is terminated; what it sent after
+   * this is dropped). Safe from within the submit callback: the host stops reading that worker's replies.
+   */
+  halt(name: string, reason: string): void {
+    const e = this.#entries.get(name);
+    if (e?.run) this.#fail(e, reason);
+  }
+
+  /**
    * Keeps a strategy from starting by itself: it is marked failed with the reason, as if it had failed,
    * until the investor starts it again.
    */

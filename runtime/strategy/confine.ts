@@ -16,14 +16,18 @@
  *    `reallyExit`, `chdir`, `loadEnvFile`, `report` (writes a file where it is told), and the uncaught-exception
  *    capture callback (the worker's own failure reporting relies on it not being set);
  *  - `fetch`, `WebSocket` and `EventSource`: the pod's only peer is the counter, reached through ctx;
+ *  - the worker's message ports (`process._getActiveHandles`, and the port behind the worker's own stdout and
+ *    stderr): `console`, `process.stdout` and `process.stderr` are replaced by streams into the strategy's log;
  *  - the environment: the host starts the worker with an empty one.
  *
  * This confines code that uses Node's API; it is not a boundary against an exploit of V8 itself. The pod is
  * that boundary (non-root, read-only root filesystem, default-deny NetworkPolicy).
  */
+import { Console } from 'node:console';
 import { realpathSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { dirname } from 'node:path';
+import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
 /** Built-in modules without I/O, which a strategy may import. */
@@ -38,6 +42,9 @@ export const ALLOWED_BUILTINS: ReadonlySet<string> = new Set([
 
 /** `process` members a strategy loses (see the module comment). */
 export const REMOVED_PROCESS_MEMBERS = [
+  // the worker's message ports, through which a forged message can crash the engine's thread
+  '_getActiveHandles',
+  '_getActiveRequests',
   'getBuiltinModule',
   'binding',
   '_linkedBinding',
@@ -100,7 +107,10 @@ let confinedTo: string | undefined;
  * Confines this thread to the strategy module `file` (see the module comment). Once per thread; a second call
  * for another directory throws, as the hook cannot be widened afterwards.
  */
-export function confineStrategyThread(file: string): void {
+export function confineStrategyThread(
+  file: string,
+  log: (level: 'info' | 'warn', text: string) => void,
+): void {
   const dirUrls = strategyDirUrls(file);
   const key = dirUrls.join(' ');
   if (confinedTo !== undefined) {
@@ -117,6 +127,27 @@ export function confineStrategyThread(file: string): void {
   });
   for (const name of REMOVED_PROCESS_MEMBERS) remove(process, name);
   for (const name of REMOVED_GLOBALS) remove(globalThis, name);
+  // A worker's own stdout and stderr are streams over a message port to the engine's thread, reachable from
+  // them (and from the console that writes to them): a message forged on it fails an assertion there and ends
+  // the whole runtime. The strategy gets streams of its own, whose lines go to its log like ctx.log's.
+  const stream = (level: 'info' | 'warn') =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        log(level, String(chunk).replace(/\n$/, ''));
+        done();
+      },
+    });
+  const stdout = stream('info');
+  const stderr = stream('warn');
+  fix(process, 'stdout', stdout);
+  fix(process, 'stderr', stderr);
+  fix(process, 'stdin', undefined);
+  fix(globalThis, 'console', new Console({ stdout, stderr }));
+}
+
+/** Sets a member for good: a strategy can neither change nor delete it. */
+function fix(target: object, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: true });
 }
 
 /** Replaces a member with a fixed `undefined`, so a strategy can neither call nor restore it. */

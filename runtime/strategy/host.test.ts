@@ -396,6 +396,42 @@ describe('StrategyHost', () => {
 });
 
 describe('what a strategy may use (confine.ts)', () => {
+  it("cannot reach the worker's message ports to forge messages, and its console writes to its log", async () => {
+    const { host } = setup();
+    // Unconfined, process.stdout (and console._stdout) carry the worker's internal port to the engine's thread,
+    // and a forged error message on it fails an assertion there: the whole process ends.
+    const code = `export default {
+      onStart(ctx) {
+        const ports = new Set();
+        const isPort = (v) => v !== null && typeof v === 'object' && typeof v.postMessage === 'function' && typeof v.on === 'function' && !Object.hasOwn(v, 'constructor'); // an instance, not MessagePort.prototype
+        const look = (v) => { try { if (isPort(v)) ports.add(v); for (const k of Reflect.ownKeys(Object(v))) { const d = Object.getOwnPropertyDescriptor(v, k); if (d && 'value' in d && isPort(d.value)) ports.add(d.value); } } catch {} };
+        try { for (const h of process._getActiveHandles()) look(h); } catch {}
+        for (const v of [process.stdout, process.stderr, process.stdin, console._stdout, console._stderr]) look(v);
+        const seen = new Set();
+        const walk = (o, depth) => {
+          if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o) || depth > 6) return;
+          seen.add(o);
+          look(o);
+          for (const k of Reflect.ownKeys(o)) { let d; try { d = Object.getOwnPropertyDescriptor(o, k); } catch { continue; } if (d && 'value' in d) walk(d.value, depth + 1); }
+        };
+        walk(globalThis, 0);
+        walk(process, 0);
+        ctx.log('ports found: ' + ports.size);
+        for (const p of ports) try { p.postMessage({ type: 'errorMessage', error: 5 }); } catch {}
+        console.log('printed %d', 42);
+        console.error(new Error('to stderr').message);
+      },
+    };`;
+    expect((await host.upload('ports', code, ['au2606'])).ok).toBe(true);
+    expect((await host.start('ports')).ok).toBe(true);
+    await until(() => host.logs('ports').some((l) => l.message === 'to stderr'));
+    const lines = host.logs('ports');
+    expect(lines.map((l) => l.message)).toContain('ports found: 0');
+    expect(lines.find((l) => l.message === 'printed 42')?.level).toBe('info');
+    expect(lines.find((l) => l.message === 'to stderr')?.level).toBe('warn');
+    expect(host.get('ports')?.state).toBe('running');
+  });
+
   it('loads a strategy from a ConfigMap as the kubelet mounts it (symbolic links), with its helper; errors name its file', async () => {
     const { host, orders } = setup();
     // /etc/aurum/strategies/ema → ..data/ema, ..data → ..2026_12_03_…: the loader resolves to the last one.

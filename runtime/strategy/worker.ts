@@ -167,7 +167,7 @@ function changedState(): string | undefined {
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'init') {
     strategyDirs = strategyDirUrls(m.file);
-    confineStrategyThread(m.file);
+    confineStrategyThread(m.file, (level, text) => post({ type: 'log', level, message: logText(text) }));
     const mod = (await import(pathToFileURL(m.file).href)) as { default?: unknown };
     const s = mod.default as Strategy | undefined;
     if (!s || typeof s !== 'object')

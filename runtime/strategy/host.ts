@@ -643,10 +643,19 @@ export class StrategyHost {
         this.#log(e, m.level, m.message);
         return;
       case 'setTimer': {
+        // The worker checks the request where the strategy made it (worker.ts); this thread keeps its own
+        // bounds all the same, as a timer here runs on the engine's event loop.
+        if (
+          typeof m.ms !== 'number' ||
+          !Number.isFinite(m.ms) ||
+          (!run.timers.has(m.name) && run.timers.size >= 64)
+        )
+          return;
+        const ms = Math.min(Math.max(m.ms, 100), 2 ** 31 - 1);
         clearInterval(run.timers.get(m.name));
         run.timers.set(
           m.name,
-          setInterval(() => this.#send(e, run, { type: 'timer', name: m.name }), m.ms),
+          setInterval(() => this.#send(e, run, { type: 'timer', name: m.name }), ms),
         );
         return;
       }

@@ -65,6 +65,19 @@ describe('backtest', () => {
     }
   });
 
+  it('holds a strategy to the live rules for timers: a bad period fails the backtest as it would fail live', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aurum-bt-'));
+    try {
+      const file = join(dir, 'timer.js');
+      writeFileSync(file, "export default { onStart(ctx) { ctx.setTimer('often', Number('x')); } };");
+      await expect(runBacktest({ strategyFile: file, ticks: syntheticTicks({ count: 2 }) })).rejects.toThrow(
+        /ctx\.setTimer\("often"\): the period must be a number of milliseconds up to 2147483647 .+; got NaN/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses invalid parameters with the reason', async () => {
     await expect(runBacktest({ strategyFile: EMA, ticks: [], params: { fast: 1 } })).rejects.toThrow(
       /"fast" must be >= 2/,

@@ -22,6 +22,7 @@ import type {
   StrategyOrder,
   StrategyPosition,
 } from '../strategy/sdk.ts';
+import { checkTimer, timerPeriod } from '../strategy/timer-rules.ts';
 import { isoTimeFormatter } from './clock.ts';
 import { OrderRequests, type Queued } from './order-requests.ts';
 import { fillAgainstQuote, type QuoteSide } from './quote-fill.ts';
@@ -199,7 +200,10 @@ export async function replayBacktest(o: BacktestOptions): Promise<ReplayRecord> 
       }
     },
     position: (instrument = instruments[0] ?? '') => positions(instrument),
-    setTimer: (name, ms) => timers.set(name, { ms: Math.max(100, ms), next: clock.now + Math.max(100, ms) }),
+    setTimer: (name, ms) => {
+      checkTimer(name, ms, timers); // the same rules as live, so a strategy fails here as it would there
+      timers.set(name, { ms: timerPeriod(ms), next: clock.now + timerPeriod(ms) });
+    },
     clearTimer: (name) => timers.delete(name),
     roundToTick: (p) => Math.round(p / spec.tick) * spec.tick,
     log: (m) => logs.push(logLine(iso(clock.now), ' ', m)),

@@ -38,6 +38,7 @@ import type {
   StrategyTrade,
 } from './sdk.ts';
 import { createLaneBuffers, LaneWriter } from './tick-lane.ts';
+import { MAX_TIMERS, timerPeriod } from './timer-rules.ts';
 
 /** How a strategy is defined (from the CR's ConfigMap, or uploaded). */
 export interface StrategyDefinition {
@@ -645,13 +646,9 @@ export class StrategyHost {
       case 'setTimer': {
         // The worker checks the request where the strategy made it (worker.ts); this thread keeps its own
         // bounds all the same, as a timer here runs on the engine's event loop.
-        if (
-          typeof m.ms !== 'number' ||
-          !Number.isFinite(m.ms) ||
-          (!run.timers.has(m.name) && run.timers.size >= 64)
-        )
-          return;
-        const ms = Math.min(Math.max(m.ms, 100), 2 ** 31 - 1);
+        if (typeof m.ms !== 'number' || !Number.isFinite(m.ms)) return;
+        if (!run.timers.has(m.name) && run.timers.size >= MAX_TIMERS) return;
+        const ms = timerPeriod(m.ms);
         clearInterval(run.timers.get(m.name));
         run.timers.set(
           m.name,

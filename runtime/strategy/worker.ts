@@ -11,6 +11,7 @@ import { checkParamSpecs } from './params.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Strategy, StrategyContext, StrategyPosition, StrategyTick } from './sdk.ts';
 import { type LaneBuffers, LaneReader, PARKED, WAKE } from './tick-lane.ts';
+import { checkTimer, timerPeriod } from './timer-rules.ts';
 
 const port = parentPort;
 if (!port) throw new Error('strategy worker must run in a worker thread');
@@ -103,9 +104,9 @@ function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext
     cancelAll: () => post({ type: 'cancelAll' }),
     position: (instrument = first) => ({ ...(positions[instrument] ?? { long: 0, short: 0 }) }),
     setTimer: (name, ms) => {
-      checkTimer(name, ms);
+      checkTimer(name, ms, timers);
       timers.add(name);
-      post({ type: 'setTimer', name, ms: Math.max(MIN_TIMER_MS, ms) });
+      post({ type: 'setTimer', name, ms: timerPeriod(ms) });
     },
     clearTimer: (name) => {
       timers.delete(name);
@@ -118,25 +119,8 @@ function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext
   return c;
 }
 
-/** Timers run on the engine's thread (host.ts), so a strategy's requests are checked here, where it made them. */
-const MIN_TIMER_MS = 100;
-/** Node's timers cannot wait longer (about 24.8 days); a longer delay would fire every millisecond instead. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-const MAX_TIMERS = 64;
+/** The strategy's timers, checked here, where it asks for them (timer-rules.ts); they run on the engine's thread. */
 const timers = new Set<string>();
-
-function checkTimer(name: unknown, ms: unknown): void {
-  if (typeof name !== 'string' || name === '')
-    throw new TypeError('ctx.setTimer: the name must be a non-empty string');
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms > MAX_TIMER_MS)
-    throw new RangeError(
-      `ctx.setTimer(${JSON.stringify(name)}): the period must be a number of milliseconds up to ${MAX_TIMER_MS} (about 24.8 days); got ${String(ms)}`,
-    );
-  if (!timers.has(name) && timers.size >= MAX_TIMERS)
-    throw new RangeError(
-      `ctx.setTimer(${JSON.stringify(name)}): at most ${MAX_TIMERS} timers per strategy; clear one first`,
-    );
-}
 
 /** Log lines are kept by the engine (the last few hundred per strategy): one line is at most this long. */
 const MAX_LOG_CHARS = 4000;

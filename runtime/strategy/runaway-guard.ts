@@ -6,13 +6,14 @@
  * call this a kill switch; here it stops the strategy, like a crash, with the reason.
  *
  * Two signs, both far beyond what a working strategy does under the rate limit it trades with:
- *  - one callback asking for more orders than {@link RunawayLimits.maxBatch} (none of them is sent);
+ *  - more orders reaching the engine at once than {@link RunawayLimits.maxBatch} (none of them is sent): the host
+ *    hands over the orders a callback has posted by the time it reads them, usually all of them;
  *  - more than {@link RunawayLimits.maxRefusals} of its orders refused within one second.
  * Pure: the engine tells it what happened and when.
  */
 
 export interface RunawayLimits {
-  /** Orders one callback may ask for at once. */
+  /** Orders that may reach the engine at once (what one callback posted, as far as the host has read it). */
   maxBatch: number;
   /** Refused orders within a second before the strategy is stopped. */
   maxRefusals: number;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -374,6 +374,33 @@ describe('StrategyHost', () => {
     expect(journal.get('strategy:hoard:state')).toEqual({ small: 1 });
   });
 
+  it('keeps only the stored version of an upload on the volume, and checks uploads arriving together one by one', async () => {
+    const { host, dir } = setup();
+    const files = () => readdirSync(join(dir, 'uploads')).sort();
+    expect((await host.upload('keep', 'export default { onTick() {} };', ['au2606'])).ok).toBe(true);
+    const first = files();
+    expect(first).toHaveLength(1);
+    expect((await host.upload('keep', 'export default 5;', ['au2606'])).ok).toBe(false);
+    expect(files()).toEqual(first); // refused: not kept
+    expect((await host.upload('keep', 'export default { onBar() {} };', ['au2606'])).ok).toBe(true);
+    expect(files()).toHaveLength(1); // replaced: the old version is gone
+    expect(files()).not.toEqual(first);
+    const together = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((n) =>
+        host.upload(n, `export default { params: { ${n}: { type: 'integer', default: 1 } } };`, ['au2606']),
+      ),
+    );
+    expect(together.map((r) => r.ok)).toEqual([true, true, true, true]);
+    expect(host.list().map((s) => [s.name, Object.keys(s.params)])).toEqual([
+      ['keep', []],
+      ['a', ['a']],
+      ['b', ['b']],
+      ['c', ['c']],
+      ['d', ['d']],
+    ]);
+    expect(files()).toHaveLength(5);
+  });
+
   it("a start's failure names its step: loading the module or its onInit", async () => {
     const { host } = setup();
     await host.upload('warmup', 'export default { onInit() { throw new Error("no history"); } };', [
@@ -381,7 +408,7 @@ describe('StrategyHost', () => {
     ]);
     expect(await host.start('warmup')).toMatchObject({ ok: false });
     expect(host.get('warmup')?.error).toMatch(
-      /^onInit: Error: no history\n {4}at Object\.onInit \(warmup\.\d+\.mjs:1:\d+\)$/,
+      /^onInit: Error: no history\n {4}at Object\.onInit \(warmup\.\d+-[0-9a-f]{6}\.mjs:1:\d+\)$/,
     );
   });
 

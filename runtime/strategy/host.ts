@@ -6,9 +6,10 @@
  *
  * Every lifecycle change, parameter change and persistent-state change is journaled before it takes effect.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   MessageChannel,
   type MessagePort,
@@ -27,6 +28,7 @@ import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Journal } from '../journal/journal.ts';
 import { strategyDirUrls } from './confine.ts';
 import { strategyErrorText, syntaxErrorText } from './error-text.ts';
+import { OneAtATime } from './one-at-a-time.ts';
 import { paramsJsonSchema, validateParams } from './params.ts';
 import type { FromWorker, OrderRequest, OrderTrigger, ToWorker } from './protocol.ts';
 import type {
@@ -190,6 +192,8 @@ export class StrategyHost {
     Pick<StrategyHostOptions, 'onChange' | 'onWorker' | 'onStarting'>;
   readonly #entries = new Map<string, Entry>();
   readonly #watchdog: NodeJS.Timeout;
+  /** Module checks, one at a time (one-at-a-time.ts). */
+  readonly #checks = new OneAtATime();
   #ticks = 0;
   readonly #flushEvery: number;
   readonly #spinMs: number;
@@ -310,10 +314,13 @@ export class StrategyHost {
     }
     mkdirSync(this.#o.uploadDir, { recursive: true });
     // A new file name per upload: ESM caches modules by URL, and a fresh name makes hot reload exact.
-    const file = join(this.#o.uploadDir, `${name}.${this.#o.now()}.mjs`);
+    const file = join(this.#o.uploadDir, `${name}.${this.#o.now()}-${randomBytes(3).toString('hex')}.mjs`);
     writeFileSync(file, js);
     const described = await this.#describe(name, file, this.#checkMemory(), true);
-    if (!described.ok) return refuse('STRATEGY_INVALID', described.message);
+    if (!described.ok) {
+      rmSync(file, { force: true }); // refused: nothing of it is kept
+      return refuse('STRATEGY_INVALID', described.message);
+    }
     const params = validateParams(described.params, existing?.def.params ?? {});
     const def: StrategyDefinition = {
       name,
@@ -336,6 +343,10 @@ export class StrategyHost {
       j.set('strategies:uploaded', [...names]);
       j.append('strategyUploaded', { name, file, bytes: code.length });
     });
+    // The version it replaces is not needed any more (a running strategy cannot be replaced).
+    const replaced = existing?.def.source === 'upload' ? existing.def.file : undefined;
+    if (replaced && replaced !== file && dirname(replaced) === dirname(file))
+      rmSync(replaced, { force: true });
     const e: Entry = { def, state: 'stopped', schema: described.params ?? {}, logs: existing?.logs ?? [] };
     this.#entries.set(name, e);
     this.#log(e, 'info', `uploaded (${code.length} bytes)`);
@@ -829,11 +840,21 @@ export class StrategyHost {
    * Loads a module in a short-lived worker to check it (syntax, export shape, parameter declarations).
    * `upload`: the module is an upload not stored yet (the crash guard tells the two apart).
    */
-  async #describe(
+  #describe(
     name: string,
     file: string,
     memory: MemoryCaps,
     upload = false,
+  ): Promise<{ ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }> {
+    return this.#checks.run(() => this.#describeNow(name, file, memory, upload));
+  }
+
+  /** {@link #describe} itself; settles once the checking worker has ended. */
+  #describeNow(
+    name: string,
+    file: string,
+    memory: MemoryCaps,
+    upload: boolean,
   ): Promise<{ ok: true; params?: Record<string, ParamSpec> } | { ok: false; message: string }> {
     return new Promise((resolve) => {
       const w = new Worker(WORKER_URL, { resourceLimits: resourceLimits(memory), env: STRATEGY_ENV });
@@ -842,8 +863,7 @@ export class StrategyHost {
         clearTimeout(timer);
         w.removeAllListeners();
         w.on('error', () => {});
-        void w.terminate();
-        resolve(r);
+        void w.terminate().finally(() => resolve(r));
       };
       const timer = setTimeout(
         () => done({ ok: false, message: `loading did not finish within ${this.#o.loadTimeoutMs} ms` }),

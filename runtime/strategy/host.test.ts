@@ -375,7 +375,7 @@ describe('StrategyHost', () => {
   });
 
   it('keeps only the stored version of an upload on the volume, and checks uploads arriving together one by one', async () => {
-    const { host, dir } = setup();
+    const { host, dir, journal } = setup();
     const files = () => readdirSync(join(dir, 'uploads')).sort();
     expect((await host.upload('keep', 'export default { onTick() {} };', ['au2606'])).ok).toBe(true);
     const first = files();
@@ -399,6 +399,19 @@ describe('StrategyHost', () => {
       ['d', ['d']],
     ]);
     expect(files()).toHaveLength(5);
+    // A file no stored upload names (its check brought the runtime down) is swept at the next start.
+    writeFileSync(join(dir, 'uploads', 'hog.1796330000000-abcdef.mjs'), 'export default {};');
+    const nextHost = new StrategyHost({
+      journal,
+      uploadDir: join(dir, 'uploads'),
+      submit: () => {},
+      cancelAll: () => {},
+      positionsOf: () => ({}),
+    });
+    nextHost.restoreUploads();
+    expect(files()).toHaveLength(5);
+    expect(nextHost.list().map((s) => s.name)).toEqual(['keep', 'a', 'b', 'c', 'd']);
+    await nextHost.close();
   });
 
   it("a start's failure names its step: loading the module or its onInit", async () => {

@@ -7,9 +7,9 @@
  * Every lifecycle change, parameter change and persistent-state change is journaled before it takes effect.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   MessageChannel,
   type MessagePort,
@@ -231,10 +231,21 @@ export class StrategyHost {
   /** Loads strategies uploaded in earlier runs (from the journal). */
   restoreUploads(): void {
     const names = this.#o.journal.get<string[]>('strategies:uploaded') ?? [];
+    const kept = new Set<string>();
     for (const name of names) {
       const def = this.#o.journal.get<StrategyDefinition>(`strategy:${name}:def`);
+      if (def) kept.add(basename(def.file));
       if (def && !this.#entries.has(name)) this.add(def);
     }
+    // Files no stored upload names: an upload whose check brought the previous run down before it was refused.
+    let files: string[] = [];
+    try {
+      files = readdirSync(this.#o.uploadDir);
+    } catch {
+      // no uploads yet
+    }
+    for (const f of files)
+      if (f.endsWith('.mjs') && !kept.has(f)) rmSync(join(this.#o.uploadDir, f), { force: true });
   }
 
   /** Starts every enabled strategy; failures are recorded per strategy, never thrown. */

@@ -149,16 +149,14 @@ export function createEngine(opts: EngineOptions): TradingEngine {
       } finally {
         handedOver = undefined;
       }
-      const firstRefusal = results.find((r) => !r.ok);
-      const ranAway =
-        firstRefusal?.ok === false
-          ? runaway.refused(
-              strategy,
-              results.reduce((n, r) => n + (r.ok ? 0 : 1), 0),
-              now(),
-              `${firstRefusal.code}: ${firstRefusal.message}`,
-            )
-          : undefined;
+      let refused = 0;
+      let example = '';
+      for (const r of results) {
+        if (r.ok) continue;
+        if (refused === 0) example = `${r.code}: ${r.message}`;
+        refused++;
+      }
+      const ranAway = refused > 0 ? runaway.refused(strategy, refused, now(), example) : undefined;
       if (ranAway) haltRunaway(strategy, ranAway);
       results.forEach((r, i) => {
         if (r.ok) {

@@ -24,6 +24,10 @@ export const ALERT_CODES = [
   'DUPLICATE_CLORDID',
   'MARKET_DATA_REJECTED',
   'RUNTIME_CRASHED',
+  'STRATEGY_RELOADED',
+  'STRATEGY_SOURCE_REFUSED',
+  'STRATEGY_RELOAD_FAILED',
+  'STRATEGY_RUNAWAY',
 ] as const;
 
 /** Stable codes and what they mean. */

@@ -90,10 +90,10 @@ export interface RiskCounters {
   selfTradesPrevented: number;
 }
 
-/** Stateful wrapper around the pure checks: keeps the rate window and daily counts. */
 /** The kinds of order SHFE accepts: good for the day, fill-and-kill, fill-or-kill. */
 const TIMES_IN_FORCE: readonly string[] = ['day', 'fak', 'fok'];
 
+/** Stateful wrapper around the pure checks: keeps the rate window and daily counts. */
 export class RiskEngine {
   readonly limits: RiskLimits;
   readonly #opts: Required<Omit<RiskEngineOptions, 'newId'>> & { newId: () => string };

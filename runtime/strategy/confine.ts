@@ -106,16 +106,17 @@ let confinedTo: string | undefined;
 /**
  * Confines this thread to the strategy module `file` (see the module comment). Once per thread; a second call
  * for another directory throws, as the hook cannot be widened afterwards.
+ * @returns the directories the strategy may load from ({@link strategyDirUrls})
  */
 export function confineStrategyThread(
   file: string,
   log: (level: 'info' | 'warn', text: string) => void,
-): void {
+): readonly string[] {
   const dirUrls = strategyDirUrls(file);
   const key = dirUrls.join(' ');
   if (confinedTo !== undefined) {
     if (confinedTo !== key) throw new Error(`this thread is already confined to ${confinedTo}`);
-    return;
+    return dirUrls;
   }
   confinedTo = key;
   registerHooks({
@@ -143,6 +144,7 @@ export function confineStrategyThread(
   fix(process, 'stderr', stderr);
   fix(process, 'stdin', undefined);
   fix(globalThis, 'console', new Console({ stdout, stderr }));
+  return dirUrls;
 }
 
 /** Sets a member for good: a strategy can neither change nor delete it. */

@@ -28,6 +28,7 @@ import { type ErrorCode, refuse } from '../domain/errors.ts';
 import type { Journal } from '../journal/journal.ts';
 import { strategyDirUrls } from './confine.ts';
 import { strategyErrorText, syntaxErrorText } from './error-text.ts';
+import { logLine } from './log-line.ts';
 import { OneAtATime } from './one-at-a-time.ts';
 import { paramsJsonSchema, validateParams } from './params.ts';
 import type { FromWorker, OrderRequest, OrderTrigger, ToWorker } from './protocol.ts';
@@ -162,8 +163,6 @@ interface Entry {
 }
 
 const LOG_LINES = 500;
-/** The longest log line kept (the worker cuts ctx.log lines at the same length). */
-const LOG_LINE_CHARS = 4000;
 /** Lane numbers whose receive time a running strategy remembers (a power of two): far more than it lags by. */
 const RECEIVED_KEPT = 256;
 /**
@@ -623,8 +622,9 @@ export class StrategyHost {
     run.reply.on('message', (m: FromWorker) =>
       m.type === 'order' ? this.#takeReplies(e, run, m) : this.#onMessage(e, run, m),
     );
-    worker.stdout.on('data', (d: Buffer) => this.#log(e, 'info', d.toString().trimEnd()));
-    worker.stderr.on('data', (d: Buffer) => this.#log(e, 'warn', d.toString().trimEnd()));
+    // Raw output of the worker (its strategy's console is confined to ctx.log, confine.ts): cut as it enters.
+    worker.stdout.on('data', (d: Buffer) => this.#log(e, 'info', logLine(d.toString().trimEnd())));
+    worker.stderr.on('data', (d: Buffer) => this.#log(e, 'warn', logLine(d.toString().trimEnd())));
     worker.on('error', (err: Error & { code?: string }) => {
       const why =
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -902,12 +902,7 @@ export class StrategyHost {
   }
 
   #log(e: Entry, level: StrategyLogLine['level'], message: string): void {
-    // ctx.log cuts its lines in the worker; a strategy's console.log reaches here through the worker's stdout.
-    const text =
-      message.length <= LOG_LINE_CHARS + 96 // a line the worker cut already, with its note
-        ? message
-        : `${message.slice(0, LOG_LINE_CHARS)}… (${message.length - LOG_LINE_CHARS} more characters not kept)`;
-    e.logs.push({ time: new Date(this.#o.now()).toISOString(), level, message: text });
+    e.logs.push({ time: new Date(this.#o.now()).toISOString(), level, message });
     if (e.logs.length > LOG_LINES) e.logs.splice(0, e.logs.length - LOG_LINES);
   }
 

@@ -5,8 +5,9 @@
 
 import { pathToFileURL } from 'node:url';
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { confineStrategyThread, strategyDirUrls } from './confine.ts';
+import { confineStrategyThread } from './confine.ts';
 import { strategyErrorText } from './error-text.ts';
+import { logLine } from './log-line.ts';
 import { checkParamSpecs } from './params.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Strategy, StrategyContext, StrategyPosition, StrategyTick } from './sdk.ts';
@@ -113,24 +114,14 @@ function makeContext(init: Extract<ToWorker, { type: 'init' }>): StrategyContext
       post({ type: 'clearTimer', name });
     },
     roundToTick: (price) => Math.round(price / init.tick) * init.tick,
-    log: (message) => post({ type: 'log', level: 'info', message: logText(message) }),
-    warn: (message) => post({ type: 'log', level: 'warn', message: logText(message) }),
+    log: (message) => post({ type: 'log', level: 'info', message: logLine(message) }),
+    warn: (message) => post({ type: 'log', level: 'warn', message: logLine(message) }),
   };
   return c;
 }
 
 /** The strategy's timers, checked here, where it asks for them (timer-rules.ts); they run on the engine's thread. */
 const timers = new Set<string>();
-
-/** Log lines are kept by the engine (the last few hundred per strategy): one line is at most this long. */
-const MAX_LOG_CHARS = 4000;
-
-function logText(message: unknown): string {
-  const text = String(message);
-  return text.length <= MAX_LOG_CHARS
-    ? text
-    : `${text.slice(0, MAX_LOG_CHARS)}… (${text.length - MAX_LOG_CHARS} more characters not kept)`;
-}
 
 /** The persistent state's largest size as JSON text (1 MiB of characters). */
 const MAX_STATE_CHARS = 1 << 20;
@@ -150,8 +141,9 @@ function changedState(): string | undefined {
 
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'init') {
-    strategyDirs = strategyDirUrls(m.file);
-    confineStrategyThread(m.file, (level, text) => post({ type: 'log', level, message: logText(text) }));
+    strategyDirs = confineStrategyThread(m.file, (level, text) =>
+      post({ type: 'log', level, message: logLine(text) }),
+    );
     const mod = (await import(pathToFileURL(m.file).href)) as { default?: unknown };
     const s = mod.default as Strategy | undefined;
     if (!s || typeof s !== 'object')
